@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const codegenBin = join(root, 'node_modules/.bin/graphql-codegen');
+
+/** Runs the project's real codegen.ts on a copy of schema/ and operations/ in a temp folder. */
+async function runCodegen(tree: string) {
+  // Under NODE_ENV=test (set by vitest) codegen's renderer prints nothing, errors included.
+  const { NODE_ENV: _testEnv, ...env } = process.env;
+  const run = spawnSync(codegenBin, ['--config', 'codegen.ts'], { cwd: tree, encoding: 'utf8', env: { ...env, CI: 'true' } });
+  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
+}
+
+describe('pnpm codegen', () => {
+  let tree: string;
+
+  beforeEach(async () => {
+    tree = await mkdtemp(join(tmpdir(), 'bettermode-codegen-'));
+    await cp(join(root, 'codegen.ts'), join(tree, 'codegen.ts'));
+    await cp(join(root, 'schema'), join(tree, 'schema'), { recursive: true });
+    await cp(join(root, 'operations'), join(tree, 'operations'), { recursive: true });
+    // Codegen resolves its plugins from the working directory.
+    await symlink(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
+  });
+
+  afterEach(async () => {
+    await rm(tree, { recursive: true, force: true });
+  });
+
+  test('reproduces the committed generated file from the committed schema and operations', async () => {
+    const run = await runCodegen(tree);
+    expect(run.status, run.output).toBe(0);
+    const generatedPath = 'packages/operations/src/generated/graphql.ts';
+    expect(await readFile(join(tree, generatedPath), 'utf8')).toBe(await readFile(join(root, generatedPath), 'utf8'));
+  });
+
+  test('generates only the types the operations use, not the whole schema', async () => {
+    const generated = await readFile(join(root, 'packages/operations/src/generated/graphql.ts'), 'utf8');
+    expect(generated).toMatch(/export const TokensDocument\b/);
+    // Types the operations never touch stay out of the package.
+    expect(generated).not.toMatch(/\bPostType\b/);
+    expect(generated).not.toMatch(/export type Space\b/);
+    expect(generated.match(/^export type /gm)?.length).toBeLessThan(40);
+  });
+
+  test('fails on a field the schema lacks, naming the operation file and the field', async () => {
+    await writeFile(
+      join(tree, 'operations/member/AuthMemberColour.graphql'),
+      'query AuthMemberColour {\n  authMember {\n    id\n    favouriteColour\n  }\n}\n',
+    );
+    const run = await runCodegen(tree);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('favouriteColour');
+    expect(run.output).toContain('operations/member/AuthMemberColour.graphql');
+  });
+});
