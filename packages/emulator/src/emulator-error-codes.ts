@@ -1,0 +1,16 @@
+/**
+ * The `extensions.code` of every error the emulator answers. `Unauthorized` keeps Bettermode's
+ * own shape (message `Unauthorized`, code `108`): clients detect auth failures by that message.
+ */
+export const EmulatorErrorCode = {
+  Unauthorized: '108',
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  RateLimited: 'RATE_LIMITED',
+  NetworkNotFound: 'NETWORK_NOT_FOUND',
+  NotFound: 'NOT_FOUND',
+  BadUserInput: 'BAD_USER_INPUT',
+  NotImplemented: 'NOT_IMPLEMENTED',
+} as const;
+
+/** One of the codes in {@link EmulatorErrorCode}. */
+export type EmulatorErrorCode = (typeof EmulatorErrorCode)[keyof typeof EmulatorErrorCode];

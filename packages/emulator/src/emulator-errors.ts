@@ -1,0 +1,29 @@
+import { GraphQLError } from 'graphql';
+import { EmulatorErrorCode } from './emulator-error-codes';
+
+function emulatorError(message: string, code: EmulatorErrorCode, extensions: Record<string, unknown> = {}) {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/** Missing, malformed, expired, revoked or foreign token: the exact message Bettermode answers. */
+export const unauthorized = () => emulatorError('Unauthorized', EmulatorErrorCode.Unauthorized, { status: 401 });
+
+/** Same answer for an unknown member and a wrong password, so it reveals neither. */
+export const invalidCredentials = () =>
+  emulatorError('Invalid username, email or password', EmulatorErrorCode.InvalidCredentials, { status: 400 });
+
+export const rateLimited = (retryAfterSeconds: number) =>
+  emulatorError(
+    `Too many failed login attempts; try again in ${retryAfterSeconds} seconds`,
+    EmulatorErrorCode.RateLimited,
+    { status: 429, retryAfterSeconds },
+  );
+
+export const networkNotFound = () => emulatorError('Network not found', EmulatorErrorCode.NetworkNotFound, { status: 404 });
+
+export const notFound = (what: string) => emulatorError(`${what} not found`, EmulatorErrorCode.NotFound, { status: 404 });
+
+export const badUserInput = (message: string) => emulatorError(message, EmulatorErrorCode.BadUserInput, { status: 400 });
+
+export const notImplemented = (coordinate: string) =>
+  emulatorError(`${coordinate} is not implemented by the emulator`, EmulatorErrorCode.NotImplemented, { status: 501 });

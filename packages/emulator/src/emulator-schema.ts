@@ -1,0 +1,240 @@
+import { buildSchema, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import {
+  badUserInput,
+  invalidCredentials,
+  networkNotFound,
+  notFound,
+  notImplemented,
+  rateLimited,
+  unauthorized,
+} from './emulator-errors';
+import { emulatorRoles, randomId, type EmulatorNetwork, type EmulatorRole } from './emulator-seed';
+import type { EmulatorState, StoredMember } from './emulator-state';
+import type { LoginRateLimiter } from './login-rate-limiter';
+import { verifyPassword } from './password-hasher';
+import type { AccessTokenClaims, SessionOwner, TokenService } from './token-service';
+
+/** Who sent the request, from a verified Bearer token; `member` is null for a guest. */
+export interface Caller {
+  claims: AccessTokenClaims;
+  member: StoredMember | null;
+}
+
+/** The context every resolver sees; `caller` is null without a valid token. */
+export interface EmulatorContext {
+  caller: Caller | null;
+}
+
+/** What the resolvers work with. */
+export interface EmulatorServices {
+  state: EmulatorState;
+  tokens: TokenService;
+  loginRateLimiter: LoginRateLimiter;
+}
+
+type Resolver = GraphQLFieldResolver<unknown, EmulatorContext, any>;
+
+/**
+ * Builds the executable schema: the given SDL, the fields the emulator implements, and a
+ * "not implemented by the emulator" error for every other field that has no value to return.
+ */
+export function createEmulatorSchema(sdl: string, services: EmulatorServices): GraphQLSchema {
+  const schema = buildSchema(sdl);
+  const implemented = createResolvers(services);
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const isRoot = roots.has(type);
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const own = implemented[type.name]?.[field.name];
+      if (own) field.resolve = own;
+      else if (isRoot) {
+        field.resolve = () => {
+          throw notImplemented(coordinate);
+        };
+        if (type === schema.getSubscriptionType()) field.subscribe = field.resolve;
+      } else {
+        field.resolve = (source) => {
+          if (typeof source === 'object' && source !== null && Object.hasOwn(source, field.name)) {
+            return (source as Record<string, unknown>)[field.name];
+          }
+          throw notImplemented(coordinate);
+        };
+      }
+    }
+  }
+  return schema;
+}
+
+function createResolvers({ state, tokens, loginRateLimiter }: EmulatorServices): Record<string, Record<string, Resolver>> {
+  const { network } = state;
+
+  async function authToken(owner: SessionOwner, session: { sessionId: string; refreshToken: string }) {
+    const member = owner.guest ? null : state.membersById.get(owner.memberId);
+    if (!owner.guest && !member) throw unauthorized();
+    const role = member ? member.role : emulatorRoles.guest;
+    const accessToken = await tokens.signAccessToken({
+      id: owner.memberId,
+      networkId: network.id,
+      networkDomain: network.domain,
+      role: role.name,
+      roleId: role.id,
+      roleType: role.type,
+      sid: session.sessionId,
+    });
+    return {
+      accessToken,
+      refreshToken: session.refreshToken,
+      role,
+      member: member ? memberObject(member, network, session.sessionId) : guestObject(owner.memberId, network),
+      networkPublicInfo: networkPublicInfo(network),
+    };
+  }
+
+  const tokensResolver: Resolver = async (_source, args: TokensArgs) => {
+    if (args.otp != null || args.ssoToken != null) throw notImplemented('Query.tokens(otp, ssoToken)');
+    const names = args.networkDomain != null || args.networkId != null;
+    if (names && !namesNetwork(network, args)) throw networkNotFound();
+    if (args.refreshToken != null) {
+      const rotated = tokens.rotateRefreshToken(args.refreshToken);
+      if (!rotated) throw unauthorized();
+      return authToken(rotated.owner, rotated);
+    }
+    if (!names) throw badUserInput('tokens needs networkDomain, networkId or refreshToken');
+    // Bettermode's guest ids are GUEST_ followed by the network id and a few random characters.
+    const owner = { memberId: `GUEST_${network.id}${randomId(5)}`, guest: true };
+    return authToken(owner, tokens.openSession(owner));
+  };
+
+  const loginResolver: Resolver = async (_source, { input }: { input: { usernameOrEmail: string; password: string } }) => {
+    const login = input.usernameOrEmail.trim().toLowerCase();
+    const retryAfter = loginRateLimiter.retryAfterSeconds(login);
+    if (retryAfter > 0) throw rateLimited(retryAfter);
+    const member = state.membersByLogin.get(login);
+    const passwordMatches = await verifyPassword(input.password, member?.passwordHash ?? state.decoyHash);
+    if (!member || !passwordMatches) {
+      loginRateLimiter.recordFailure(login);
+      throw invalidCredentials();
+    }
+    loginRateLimiter.recordSuccess(login);
+    const owner = { memberId: member.id, guest: false };
+    return authToken(owner, tokens.openSession(owner));
+  };
+
+  const logoutResolver: Resolver = (_source, { input }: { input?: { sessionId: string } | null }, { caller }) => {
+    const sessionId = input?.sessionId ?? caller?.claims.sid;
+    const owner = sessionId === undefined ? undefined : tokens.sessionOwner(sessionId);
+    // Another member's session answers like an unknown one: it is none of the caller's business.
+    if (!caller?.member || sessionId === undefined || owner?.memberId !== caller.member.id) throw notFound('Session');
+    tokens.revokeSession(sessionId);
+    return { status: 'succeeded' };
+  };
+
+  const authMemberResolver: Resolver = (_source, _args, { caller }) => {
+    if (!caller) throw unauthorized();
+    return caller.member ? memberObject(caller.member, network, caller.claims.sid) : guestObject(caller.claims.id, network);
+  };
+
+  return {
+    Query: {
+      tokens: tokensResolver,
+      loginNetwork: loginResolver,
+      authMember: authMemberResolver,
+      networkPublicInfo: () => networkPublicInfo(network),
+    },
+    Mutation: {
+      loginNetwork: loginResolver,
+      logoutNetwork: logoutResolver,
+    },
+  };
+}
+
+interface TokensArgs {
+  networkDomain?: string | null;
+  networkId?: string | null;
+  refreshToken?: string | null;
+  otp?: string | null;
+  ssoToken?: string | null;
+}
+
+function namesNetwork(network: EmulatorNetwork, args: TokensArgs): boolean {
+  if (args.networkId != null && args.networkId !== network.id) return false;
+  if (args.networkDomain != null && args.networkDomain.trim().toLowerCase() !== network.domain.toLowerCase()) return false;
+  return true;
+}
+
+function networkPublicInfo(network: EmulatorNetwork) {
+  return {
+    id: network.id,
+    name: network.name,
+    domain: network.domain,
+    status: 'published',
+    visibility: network.visibility,
+    membership: network.membership,
+    favicon: null,
+    faviconId: null,
+    logo: null,
+    logoId: null,
+    jwtSsoAuthUrls: null,
+    systemSpaces: null,
+  };
+}
+
+function sessionObject(id: string) {
+  const now = new Date().toISOString();
+  return { id, active: true, createdAt: now, lastActivityAt: now, ip: '127.0.0.1', country: null, deviceBrand: null, os: null, osVersion: null };
+}
+
+function roleFields(role: EmulatorRole) {
+  return { role, roleId: role.id };
+}
+
+function memberObject(member: StoredMember, network: EmulatorNetwork, sessionId: string) {
+  return {
+    id: member.id,
+    name: member.name,
+    displayName: member.name,
+    username: member.username,
+    email: member.email,
+    status: 'VERIFIED',
+    ...roleFields(member.role),
+    networkId: network.id,
+    locale: 'en-US',
+    attributes: { locale: 'en-US' },
+    teammate: false,
+    overrideTeammate: false,
+    createdAt: member.createdAt,
+    updatedAt: member.createdAt,
+    verifiedAt: member.createdAt,
+    activeSession: sessionObject(sessionId),
+    tagline: null,
+    profilePicture: null,
+    profilePictureId: null,
+  };
+}
+
+function guestObject(id: string, network: EmulatorNetwork) {
+  const now = new Date().toISOString();
+  return {
+    id,
+    name: 'Guest',
+    displayName: 'Guest',
+    username: id.toLowerCase(),
+    email: null,
+    status: 'UNVERIFIED',
+    ...roleFields(emulatorRoles.guest),
+    networkId: network.id,
+    locale: 'en-US',
+    attributes: { locale: 'en-US' },
+    teammate: false,
+    overrideTeammate: false,
+    createdAt: now,
+    updatedAt: now,
+    verifiedAt: null,
+    activeSession: null,
+    tagline: null,
+    profilePicture: null,
+    profilePictureId: null,
+  };
+}

@@ -1,0 +1,53 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { loginAs, postGraphql } from './testing/post-graphql';
+
+const bin = fileURLToPath(new URL('../bin/bettermode-emulator.js', import.meta.url));
+
+describe('the bettermode-emulator bin', () => {
+  test('serves the document flow, prints no secret, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, '--port', '0', '--token-ttl', '120'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, 'exit');
+    try {
+      while (!/listening on (\S+)/.test(output)) await once(child.stdout, 'data');
+      const url = output.match(/listening on (\S+)/)?.[1] as string;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+
+      const wrong = await loginAs(url, 'bettermodeuser', 'not-the-password');
+      expect(wrong.login.body.errors?.[0]?.message).toBe('Invalid username, email or password');
+      const { guestToken, login } = await loginAs(url, 'bettermodeuser', 'bettermodepassword');
+      const session = login.body.data?.loginNetwork;
+      expect(session.member.name).toBe('John Smith');
+      const stats = await fetch(url.replace('/graphql', '/__emulator/stats'));
+      expect(await stats.json()).toMatchObject({ requests: 4, byField: { tokens: 2, loginNetwork: 2 } });
+      const me = await postGraphql(url, '{ authMember { username } }', { token: session.accessToken });
+      expect(me.body.data?.authMember.username).toBe('bettermodeuser');
+
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      expect(code).toBe(0);
+      for (const secret of ['bettermodepassword', 'not-the-password', guestToken, session.accessToken, session.refreshToken]) {
+        expect(output).not.toContain(secret);
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('--help prints the options; a bad option exits 2 with the reason', () => {
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--network-domain D');
+    const bad = spawnSync(process.execPath, [bin, '--token-ttl', 'soon'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('bettermode-emulator: --token-ttl takes a number, got "soon"');
+    const unknown = spawnSync(process.execPath, [bin, '--prot', '4000'], { encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--prot'/);
+  });
+});

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { startEmulator, type Emulator, type EmulatorOptions } from './start-emulator';
+
+const usage = `Usage: bettermode-emulator [options]
+
+Serves a local GraphQL endpoint that answers like Bettermode's auth API.
+
+Options:
+  --port N              port to listen on (default 4000; 0 picks a free one)
+  --host HOST           address to bind (default 127.0.0.1)
+  --network-domain D    community address guests ask tokens for (default community.bettermode.io)
+  --token-ttl S         access token lifetime in seconds (default 3600)
+  --refresh-ttl S       refresh token lifetime in seconds (default 2592000)
+  --latency-ms N        delay before each answer (default 0)
+  --schema FILE         serve another schema version (SDL)
+  -h, --help            show this help`;
+
+/** Where the CLI writes; the process streams unless a test passes its own. */
+export interface CliOutput {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/**
+ * Parses the command line and starts an emulator, or prints usage. Returns the running
+ * emulator (null after --help); a bad option throws with the reason.
+ */
+export async function runCli(argv: readonly string[], output: CliOutput): Promise<Emulator | null> {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'network-domain': { type: 'string' },
+      'token-ttl': { type: 'string' },
+      'refresh-ttl': { type: 'string' },
+      'latency-ms': { type: 'string' },
+      schema: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    output.out(usage);
+    return null;
+  }
+  const options: EmulatorOptions = {
+    port: toNumber('--port', values.port ?? '4000'),
+    host: values.host,
+    networkDomain: values['network-domain'],
+    accessTokenTtlSeconds: toNumber('--token-ttl', values['token-ttl']),
+    refreshTokenTtlSeconds: toNumber('--refresh-ttl', values['refresh-ttl']),
+    latencyMs: toNumber('--latency-ms', values['latency-ms']),
+    schemaFile: values.schema,
+  };
+  const emulator = await startEmulator(options);
+  output.out(`Bettermode emulator listening on ${emulator.url}`);
+  output.out(`network: ${emulator.networkDomain}; member: bettermodeuser (the password of Bettermode's access-token document)`);
+  output.out(`stats: ${emulator.url.replace(/\/graphql$/, '/__emulator/stats')}`);
+  return emulator;
+}
+
+function toNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) throw new Error(`${flag} takes a number, got "${value}"`);
+  return number;
+}

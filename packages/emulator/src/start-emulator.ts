@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { createYoga } from 'graphql-yoga';
+import { authGatePlugin } from './auth-gate-plugin';
+import { createEmulatorSchema, type Caller, type EmulatorContext } from './emulator-schema';
+import { defaultMembers, defaultNetwork, type EmulatorMember, type EmulatorNetwork } from './emulator-seed';
+import { createEmulatorState, type EmulatorState } from './emulator-state';
+import { EmulatorStatsCounter, type EmulatorStats } from './emulator-stats';
+import { defaultLoginRateLimit, LoginRateLimiter, type LoginRateLimit } from './login-rate-limiter';
+import { TokenService } from './token-service';
+
+/** How to start an emulator; every option has a default that answers like Bettermode's document. */
+export interface EmulatorOptions {
+  /** Port to listen on; 0 picks a free one. @defaultValue 0 */
+  port?: number;
+  /** @defaultValue '127.0.0.1' */
+  host?: string;
+  /** The community address `tokens(networkDomain)` accepts. @defaultValue 'community.bettermode.io' */
+  networkDomain?: string;
+  /** The rest of the network (id, name, visibility, membership). */
+  network?: Partial<EmulatorNetwork>;
+  /** Members who can log in. @defaultValue bettermodeuser / bettermodepassword, John Smith, Admin */
+  members?: readonly EmulatorMember[];
+  /** Lifetime of access tokens. @defaultValue 3600 */
+  accessTokenTtlSeconds?: number;
+  /** Lifetime of refresh tokens. @defaultValue 2592000 (30 days) */
+  refreshTokenTtlSeconds?: number;
+  /** Tolerance for `exp` when verifying access tokens. @defaultValue 0 */
+  clockToleranceSeconds?: number;
+  /** Delay before each GraphQL request is answered. @defaultValue 0 */
+  latencyMs?: number;
+  /** HS256 key for access tokens, at least 32 bytes. @defaultValue random per start */
+  secret?: string | Uint8Array;
+  /** Path to another schema (SDL) to serve. @defaultValue the schema of `@bettermode-kit/operations` */
+  schemaFile?: string;
+  /** Largest request body accepted; larger ones get HTTP 413. @defaultValue 102400 */
+  maxBodyBytes?: number;
+  /** Failed-login throttling. @defaultValue 5 failures a minute lock a login for a minute */
+  loginRateLimit?: Partial<LoginRateLimit>;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  readonly url: string;
+  /** The network domain guests ask tokens for. */
+  readonly networkDomain: string;
+  /** Counts since start or the last {@link Emulator.resetStats}; also served at `GET /__emulator/stats`. */
+  stats(): EmulatorStats;
+  resetStats(): void;
+  /** Closes the server and every open connection. */
+  stop(): Promise<void>;
+}
+
+const graphqlPath = '/graphql';
+const statsPath = '/__emulator/stats';
+const packageName = '@bettermode-kit/emulator';
+
+/**
+ * Starts a GraphQL server on localhost that answers like Bettermode's auth API: `tokens`,
+ * `loginNetwork`, `logoutNetwork`, `authMember` and `networkPublicInfo` over Bettermode's schema.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator();
+ * // point a client at emulator.url, networkDomain 'community.bettermode.io'
+ * await emulator.stop();
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const settings = checkOptions(options);
+  const network: EmulatorNetwork = { ...defaultNetwork, ...options.network, domain: settings.networkDomain };
+  const state = await createEmulatorState(network, options.members ?? defaultMembers);
+  const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
+  if (secret.byteLength < 32) throw new Error(`${packageName}: secret must be at least 32 bytes`);
+  const tokens = new TokenService(secret, settings);
+  const stats = new EmulatorStatsCounter();
+  const sdl = await readFile(options.schemaFile ?? bundledSchemaPath(), 'utf8');
+  const schema = createEmulatorSchema(sdl, {
+    state,
+    tokens,
+    loginRateLimiter: new LoginRateLimiter({ ...defaultLoginRateLimit, ...options.loginRateLimit }),
+  });
+
+  const yoga = createYoga<Record<string, never>, EmulatorContext>({
+    schema,
+    graphqlEndpoint: graphqlPath,
+    batching: false,
+    maskedErrors: { isDev: false },
+    logging: false,
+    landingPage: false,
+    graphiql: false,
+    cors: { origin: '*', methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] },
+    context: async ({ request }) => ({ caller: await authenticate(request.headers.get('authorization'), state, tokens) }),
+    plugins: [EnvelopArmorPlugin(), authGatePlugin(stats)],
+  });
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://emulator');
+    if (url.pathname === statsPath && request.method === 'GET') {
+      return sendJson(response, 200, stats.snapshot());
+    }
+    if (url.pathname === graphqlPath) stats.countRequest();
+    const body = await readBody(request, settings.maxBodyBytes);
+    if (body === 'too-large') {
+      return sendJson(response, 413, { errors: [{ message: `Request body is larger than ${settings.maxBodyBytes} bytes` }] });
+    }
+    if (settings.latencyMs > 0) await delay(settings.latencyMs);
+    const answer = await yoga.fetch(url, { method: request.method, headers: toHeaders(request), body: body && new Uint8Array(body) }, {});
+    response.writeHead(answer.status, Object.fromEntries(answer.headers));
+    response.end(Buffer.from(await answer.arrayBuffer()));
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal emulator error' }] });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+
+  return {
+    url: `http://${host}:${port}${graphqlPath}`,
+    networkDomain: network.domain,
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function checkOptions(options: EmulatorOptions) {
+  const settings = {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    networkDomain: options.networkDomain ?? options.network?.domain ?? defaultNetwork.domain,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
+    clockToleranceSeconds: options.clockToleranceSeconds ?? 0,
+    latencyMs: options.latencyMs ?? 0,
+    maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
+  };
+  if (!Number.isInteger(settings.port) || settings.port < 0 || settings.port > 65535) {
+    throw new Error(`${packageName}: port must be an integer from 0 to 65535, got ${String(options.port)}`);
+  }
+  for (const key of ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'maxBodyBytes'] as const) {
+    if (!Number.isFinite(settings[key]) || settings[key] <= 0) {
+      throw new Error(`${packageName}: ${key} must be a positive number, got ${String(options[key])}`);
+    }
+  }
+  for (const key of ['clockToleranceSeconds', 'latencyMs'] as const) {
+    if (!Number.isFinite(settings[key]) || settings[key] < 0) {
+      throw new Error(`${packageName}: ${key} must be zero or more, got ${String(options[key])}`);
+    }
+  }
+  if (settings.networkDomain.trim() === '') throw new Error(`${packageName}: networkDomain must not be empty`);
+  return settings;
+}
+
+function bundledSchemaPath(): string {
+  return createRequire(import.meta.url).resolve('@bettermode-kit/operations/schema.graphql');
+}
+
+const bearerPattern = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+
+async function authenticate(header: string | null, state: EmulatorState, tokens: TokenService): Promise<Caller | null> {
+  const token = header?.match(bearerPattern)?.[1];
+  if (!token) return null;
+  const claims = await tokens.verifyAccessToken(token);
+  if (!claims || claims.networkId !== state.network.id) return null;
+  if (claims.roleType === 'guest') return { claims, member: null };
+  const member = state.membersById.get(claims.id);
+  return member ? { claims, member } : null;
+}
+
+function toHeaders(request: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+/**
+ * Reads the body up to `limit` bytes. A larger body is still drained (so the client sees the
+ * 413 instead of a reset connection) but not kept.
+ */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined | 'too-large'> {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? 'too-large' : Buffer.concat(chunks);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
+  response.end(JSON.stringify(body));
+}
