@@ -1,0 +1,210 @@
+import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
+import { AuthMemberDocument, NetworkPublicInfoDocument } from '@bettermode-kit/operations';
+import { decodeJwt } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import {
+  createBettermodeClient,
+  InvalidCredentialsError,
+  memoryStorage,
+  SessionExpiredError,
+  UnauthorizedError,
+  type BettermodeClient,
+  type SessionStorage,
+} from './index';
+
+const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
+
+describe('the README example', () => {
+  test('guest token on its own, login, a typed query, logout', async () => {
+    const emulator = await startEmulator();
+    const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: 'community.bettermode.io' });
+
+    const session = await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
+    expect(session.member.name).toBe('John Smith');
+    expect(session.role.name).toBe('Admin');
+    const { authMember } = await bm.query(AuthMemberDocument, {});
+    expect(authMember.username).toBe('bettermodeuser');
+    await bm.logout();
+    expect((await bm.getSession())?.kind ?? 'none').toBe('none');
+
+    bm.close();
+    await emulator.stop();
+  });
+});
+
+/** Reads the session the client stored, tokens included, as a test may. */
+async function storedTokens(storage: SessionStorage) {
+  return JSON.parse((await storage.read()) as string) as { accessToken: string; refreshToken: string; sessionId: string; expiresAt: number };
+}
+
+describe('createBettermodeClient against the emulator', () => {
+  let emulator: Emulator;
+  const clients: BettermodeClient[] = [];
+  const client = (options: Partial<Parameters<typeof createBettermodeClient>[0]> = {}) => {
+    const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, ...options });
+    clients.push(bm);
+    return bm;
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterEach(() => {
+    for (const bm of clients.splice(0)) bm.close();
+    emulator.resetStats();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  test('50 concurrent first operations make exactly one tokens request', async () => {
+    const bm = client();
+    const results = await Promise.all(Array.from({ length: 50 }, () => bm.query(NetworkPublicInfoDocument, {})));
+    expect(results.every((data) => data.networkPublicInfo.domain === 'community.bettermode.io')).toBe(true);
+    expect(emulator.stats().byField.tokens).toBe(1);
+    expect(emulator.stats().unauthorized).toBe(0);
+    expect((await bm.getSession())?.kind).toBe('guest');
+  });
+
+  test('login sends LoginNetwork with the guest Bearer; later operations carry the member token', async () => {
+    const sent: { operation: string; roleType: unknown }[] = [];
+    const recordingFetch: typeof fetch = async (input, init) => {
+      const body = JSON.parse(String(init?.body)) as { operationName?: string; query: string };
+      const authorization = new Headers(init?.headers).get('authorization');
+      sent.push({
+        operation: body.query.match(/^(?:query|mutation) (\w+)/)?.[1] ?? '?',
+        roleType: authorization ? decodeJwt(authorization.replace('Bearer ', '')).roleType : null,
+      });
+      return fetch(input, init);
+    };
+    const changes: string[] = [];
+    const bm = client({ fetch: recordingFetch, onSessionChange: (session, reason) => changes.push(`${reason}:${session?.kind}`) });
+    await bm.login(member);
+    await bm.query(AuthMemberDocument, {});
+    expect(sent).toEqual([
+      { operation: 'Tokens', roleType: null },
+      { operation: 'LoginNetwork', roleType: 'guest' },
+      { operation: 'AuthMember', roleType: 'admin' },
+    ]);
+    expect(changes).toEqual(['guest:guest', 'login:member']);
+  });
+
+  test('wrong credentials give InvalidCredentialsError and keep the guest session', async () => {
+    const bm = client();
+    await bm.query(NetworkPublicInfoDocument, {});
+    const error = await bm.login({ ...member, password: 'wrong-password' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidCredentialsError);
+    expect(error).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((await bm.getSession())?.kind).toBe('guest');
+    expect((await bm.query(AuthMemberDocument, {})).authMember.name).toBe('Guest');
+    expect(emulator.stats().byField.tokens).toBe(1);
+  });
+
+  test('a token the server rejects anyway triggers one refresh and one retry', async () => {
+    const storage = memoryStorage();
+    const first = client({ storage });
+    await first.login(member);
+    const stored = JSON.parse((await storage.read()) as string) as Record<string, unknown>;
+    // A token the server no longer accepts, though it looks valid for an hour to the client.
+    await storage.write(JSON.stringify({ ...stored, accessToken: 'eyJhbGciOiJIUzI1NiJ9.e30.bm90LXZhbGlk' }));
+    emulator.resetStats();
+
+    const second = client({ storage });
+    const { authMember } = await second.query(AuthMemberDocument, {});
+    expect(authMember.username).toBe('bettermodeuser');
+    expect(emulator.stats()).toMatchObject({ byField: { authMember: 2, tokens: 1 }, unauthorized: 1 });
+  });
+
+  test('a rejected refresh token ends the member session: SessionExpiredError, back to guest, onSessionChange says why', async () => {
+    const storage = memoryStorage();
+    const changes: string[] = [];
+    const bm = client({ storage, onSessionChange: (session, reason) => changes.push(`${reason}:${session?.kind}`) });
+    await bm.login(member);
+    const { accessToken, sessionId } = await storedTokens(storage);
+    // The session is revoked elsewhere (another device logs it out): both its tokens stop working.
+    await fetch(emulator.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ query: 'mutation($id: String!) { logoutNetwork(input: { sessionId: $id }) { status } }', variables: { id: sessionId } }),
+    });
+
+    const error = await bm.query(AuthMemberDocument, {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect((await bm.getSession())?.kind).toBe('guest');
+    expect(changes).toEqual(['guest:guest', 'login:member', 'session-expired:guest']);
+    expect((await bm.query(AuthMemberDocument, {})).authMember.name).toBe('Guest');
+  });
+
+  test('logout revokes the session on the server, and the next operation is a guest\'s', async () => {
+    const storage = memoryStorage();
+    const bm = client({ storage });
+    await bm.login(member);
+    const { refreshToken } = await storedTokens(storage);
+    await bm.logout();
+    expect(emulator.stats().byField.logoutNetwork).toBe(1);
+    const refused = await fetch(emulator.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query($r: String) { tokens(refreshToken: $r) { accessToken } }', variables: { r: refreshToken } }),
+    });
+    expect(((await refused.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe('Unauthorized');
+    expect((await bm.query(AuthMemberDocument, {})).authMember.name).toBe('Guest');
+    expect((await bm.getSession())?.kind).toBe('guest');
+  });
+
+  test('an operation refused even after a refresh fails with UnauthorizedError, never a loop', async () => {
+    const { startFaultProxy } = await import('./testing/fault-proxy');
+    const proxy = await startFaultProxy(emulator.url);
+    try {
+      const bm = client({ endpoint: proxy.url });
+      await bm.query(NetworkPublicInfoDocument, {});
+      emulator.resetStats();
+      proxy.setFault('always-unauthorized');
+      await expect(bm.query(NetworkPublicInfoDocument, {})).rejects.toBeInstanceOf(UnauthorizedError);
+      // One refresh (a new guest token), nothing more.
+      expect(emulator.stats().byField).toEqual({ tokens: 1 });
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  test('the session never includes a token', async () => {
+    const bm = client();
+    const session = await bm.login(member);
+    expect(JSON.stringify(session)).not.toMatch(/eyJ/);
+    expect(Object.keys(session).sort()).toEqual(['expiresAt', 'kind', 'member', 'role']);
+  });
+});
+
+describe('tokens that expire within seconds', () => {
+  test('operations across expiry never fail and share exactly one refresh', async () => {
+    const emulator = await startEmulator({ accessTokenTtlSeconds: 2 });
+    const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain });
+    try {
+      await bm.login(member);
+      emulator.resetStats();
+      // The leeway is capped at half of the 2 s lifetime: after 1.2 s the token is due for refresh.
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const results = await Promise.all(Array.from({ length: 20 }, () => bm.query(AuthMemberDocument, {})));
+      expect(results.every((data) => data.authMember.username === 'bettermodeuser')).toBe(true);
+      expect(emulator.stats()).toEqual({ requests: 2, byField: { tokens: 1, authMember: 1 }, unauthorized: 0 });
+      expect((await bm.getSession())?.kind).toBe('member');
+    } finally {
+      bm.close();
+      await emulator.stop();
+    }
+  });
+});
+
+test('misconfiguration throws at once, with the package name', () => {
+  expect(() => createBettermodeClient({} as never)).toThrow(/^@bettermode-kit\/client: networkDomain \(or networkId\) is required/);
+  expect(() => createBettermodeClient({ networkDomain: 'x', endpoint: 'ftp://x' })).toThrow(/endpoint must be an http\(s\) URL/);
+  expect(() => createBettermodeClient({ networkDomain: 'x', requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs/);
+});
+
+test('a closed client refuses further operations', async () => {
+  const bm = createBettermodeClient({ endpoint: 'http://127.0.0.1:9/graphql', networkDomain: 'x' });
+  bm.close();
+  await expect(bm.query(AuthMemberDocument, {})).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+  vi.restoreAllMocks();
+});
