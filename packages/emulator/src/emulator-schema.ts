@@ -186,55 +186,39 @@ function sessionObject(id: string) {
   return { id, active: true, createdAt: now, lastActivityAt: now, ip: '127.0.0.1', country: null, deviceBrand: null, os: null, osVersion: null };
 }
 
-function roleFields(role: EmulatorRole) {
-  return { role, roleId: role.id };
-}
-
-function memberObject(member: StoredMember, network: EmulatorNetwork, sessionId: string) {
+/** The Member fields every member object has, guest or not. */
+function memberBase(
+  person: { id: string; name: string; username: string; email: string | null; role: EmulatorRole; createdAt: string },
+  network: EmulatorNetwork,
+) {
   return {
-    id: member.id,
-    name: member.name,
-    displayName: member.name,
-    username: member.username,
-    email: member.email,
-    status: 'VERIFIED',
-    ...roleFields(member.role),
+    ...person,
+    displayName: person.name,
+    roleId: person.role.id,
     networkId: network.id,
     locale: 'en-US',
     attributes: { locale: 'en-US' },
     teammate: false,
     overrideTeammate: false,
-    createdAt: member.createdAt,
-    updatedAt: member.createdAt,
-    verifiedAt: member.createdAt,
-    activeSession: sessionObject(sessionId),
+    updatedAt: person.createdAt,
     tagline: null,
     profilePicture: null,
     profilePictureId: null,
+  };
+}
+
+function memberObject(member: StoredMember, network: EmulatorNetwork, sessionId: string) {
+  // Picked field by field: the stored member also holds the password hash, which must never be served.
+  const { id, name, username, email, role, createdAt } = member;
+  return {
+    ...memberBase({ id, name, username, email, role, createdAt }, network),
+    status: 'VERIFIED',
+    verifiedAt: createdAt,
+    activeSession: sessionObject(sessionId),
   };
 }
 
 function guestObject(id: string, network: EmulatorNetwork) {
-  const now = new Date().toISOString();
-  return {
-    id,
-    name: 'Guest',
-    displayName: 'Guest',
-    username: id.toLowerCase(),
-    email: null,
-    status: 'UNVERIFIED',
-    ...roleFields(emulatorRoles.guest),
-    networkId: network.id,
-    locale: 'en-US',
-    attributes: { locale: 'en-US' },
-    teammate: false,
-    overrideTeammate: false,
-    createdAt: now,
-    updatedAt: now,
-    verifiedAt: null,
-    activeSession: null,
-    tagline: null,
-    profilePicture: null,
-    profilePictureId: null,
-  };
+  const person = { id, name: 'Guest', username: id.toLowerCase(), email: null, role: emulatorRoles.guest, createdAt: new Date().toISOString() };
+  return { ...memberBase(person, network), status: 'UNVERIFIED', verifiedAt: null, activeSession: null };
 }
