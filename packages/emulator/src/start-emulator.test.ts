@@ -156,6 +156,14 @@ describe('bad requests get a clear error and the server keeps serving', () => {
     expect(emulator.stats().byField).not.toHaveProperty('networkPublicInfo');
   });
 
+  test('more than 1000 tokens and more than 50 directives are refused', async () => {
+    const manyTokens = `{ ${Array.from({ length: 1100 }, () => 'a').join(' ')} }`;
+    expect((await postGraphql(emulator.url, manyTokens)).body.errors?.[0]?.message).toMatch(/token/i);
+    const manyDirectives = `{ __typename ${Array.from({ length: 51 }, () => '@include(if: true)').join(' ')} }`;
+    expect((await postGraphql(emulator.url, manyDirectives)).body.errors?.[0]?.message).toMatch(/directive/i);
+    await stillServes();
+  });
+
   test('an unknown field is a validation error without suggestions', async () => {
     const answer = await postGraphql(emulator.url, '{ tokenz }');
     expect(answer.body.errors?.[0]?.message).toMatch(/Cannot query field "tokenz"/);
