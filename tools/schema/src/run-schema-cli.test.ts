@@ -1,0 +1,143 @@
+import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { runSchemaCli } from './run-schema-cli';
+import { committedSdl, repositoryRoot, schemaVersions } from './testing/schema-versions';
+
+/** A copy of what the drill touches: schema, operations, codegen config, changesets and package manifests, in a git repository. */
+async function copyRepository(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'bettermode-drill-'));
+  for (const path of ['codegen.ts', 'schema', 'operations', '.changeset', 'packages/operations/src/generated']) {
+    await cp(join(repositoryRoot, path), join(root, path), { recursive: true });
+  }
+  for (const name of await readdir(join(repositoryRoot, 'packages'))) {
+    await mkdir(join(root, 'packages', name), { recursive: true });
+    await cp(join(repositoryRoot, 'packages', name, 'package.json'), join(root, 'packages', name, 'package.json'));
+  }
+  await symlink(join(repositoryRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'base');
+  return root;
+}
+
+function codegen(root: string) {
+  // Under NODE_ENV=test codegen's renderer prints nothing, errors included.
+  const { NODE_ENV: _testEnv, ...env } = process.env;
+  const run = spawnSync(join(repositoryRoot, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.ts'], { cwd: root, encoding: 'utf8', env });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe('schema:pull', () => {
+  let emulator: Emulator;
+  let root: string;
+  let printed: string[];
+  const run = (...argv: string[]) => runSchemaCli(argv, { root, out: (text) => printed.push(text) });
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'bettermode-pull-'));
+    printed = [];
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('pulled from the emulator, with a guest token first, it reproduces the committed schema byte for byte', async () => {
+    expect(await run('pull', '--endpoint', emulator.url, '--network-domain', emulator.networkDomain, '--out', 'pulled.graphql')).toBe(0);
+    expect(await readFile(join(root, 'pulled.graphql'), 'utf8')).toBe(committedSdl);
+    expect(printed).toEqual([`Wrote pulled.graphql (${committedSdl.length} bytes) from ${emulator.url}.`]);
+  });
+
+  test('clear errors, and the existing file is left as it was', async () => {
+    const out = join(root, 'schema.graphql');
+    await writeFile(out, 'the old schema');
+    const stopped = await startEmulator();
+    await stopped.stop();
+    await expect(run('pull', '--endpoint', stopped.url, '--out', out)).rejects.toThrow(`Could not reach ${stopped.url} (ECONNREFUSED)`);
+    await expect(run('pull', '--endpoint', emulator.url, '--out', out)).rejects.toThrow(
+      `${emulator.url} refused introspection: Unauthorized; Bettermode introspects only with a token: pass --network-domain`,
+    );
+    const statsUrl = emulator.url.replace('/graphql', '/__emulator/stats');
+    await expect(run('pull', '--endpoint', statsUrl, '--out', out)).rejects.toThrow(`${statsUrl} did not answer with GraphQL (HTTP 404`);
+    await expect(run('pull', '--endpoint', emulator.url, '--network-domain', 'elsewhere.example.com', '--out', out)).rejects.toThrow(
+      'Could not get a guest token for elsewhere.example.com: Network not found',
+    );
+    expect(await readFile(out, 'utf8')).toBe('the old schema');
+    expect(await readdir(root)).toEqual(['schema.graphql']);
+  });
+});
+
+describe('when a used field is gone', () => {
+  test('pnpm codegen fails naming the operation file and the field', async () => {
+    const root = await copyRepository();
+    try {
+      await writeFile(join(root, 'schema/bettermode.graphql'), schemaVersions.removedMemberEmail());
+      const run = codegen(root);
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain('Cannot query field "email" on type "Member"');
+      expect(run.output).toContain('operations/member/AuthMember.graphql');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the drill, end to end', () => {
+  test('pull from an emulator serving a changed schema -> check -> codegen -> changeset', async () => {
+    const root = await copyRepository();
+    const nextSchema = join(root, 'next-version.graphql');
+    await writeFile(nextSchema, schemaVersions.removedMemberEmail());
+    const emulator = await startEmulator({ schemaFile: nextSchema });
+    const printed: string[] = [];
+    const run = (...argv: string[]) => runSchemaCli(argv, { root, out: (text) => printed.push(text) });
+    try {
+      expect(await run('pull', '--endpoint', emulator.url, '--network-domain', emulator.networkDomain)).toBe(0);
+      expect(printed.pop()).toMatch(/^Wrote schema\/bettermode\.graphql \(\d+ bytes\)/);
+
+      expect(await run('check')).toBe(1);
+      expect(printed.pop()).toContain("Field 'email' was removed from object type 'Member'  <- used by operations/member/AuthMember.graphql");
+      expect(codegen(root).status).not.toBe(0);
+
+      // The fix: AuthMember stops selecting the removed field.
+      const operation = join(root, 'operations/member/AuthMember.graphql');
+      await writeFile(operation, (await readFile(operation, 'utf8')).replace('    email\n', ''));
+      const generated = codegen(root);
+      expect(generated.status, generated.output).toBe(0);
+      expect(await readFile(join(root, 'packages/operations/src/generated/graphql.ts'), 'utf8')).not.toMatch(/authMember: \{[^}]*email/);
+
+      // Fixed: check passes now; the changeset still says major, since released users lose a field.
+      expect(await run('check')).toBe(0);
+      expect(await run('changeset')).toBe(0);
+      expect(printed.pop()).toMatch(/^Wrote \.changeset\/bettermode-schema-[0-9a-f]{8}\.md: major/);
+      const [changeset] = (await readdir(join(root, '.changeset'))).filter((name) => name.startsWith('bettermode-schema-'));
+      expect(await readFile(join(root, '.changeset', changeset as string), 'utf8')).toBe(
+        [
+          '---',
+          '"@bettermode-kit/client": major',
+          '"@bettermode-kit/emulator": major',
+          '"@bettermode-kit/operations": major',
+          '---',
+          '',
+          'Bettermode schema update: 1 breaking, 0 dangerous, 0 safe change(s).',
+          '',
+          'Breaking:',
+          "- Field 'email' was removed from object type 'Member' (used by operations/member/AuthMember.graphql)",
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      await emulator.stop();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
