@@ -1,6 +1,6 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument, NetworkPublicInfoDocument } from '@bettermode-kit/operations';
-import { decodeJwt } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
   createBettermodeClient,

@@ -2,21 +2,29 @@ import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBettermodeClient, HttpError, InvalidResponseError, NetworkError, TimeoutError, type BettermodeClient } from './index';
+import { nodeHttpFetch } from './node';
 import { startFaultProxy, type Fault } from './testing/fault-proxy';
 
-describe('faults give typed errors and the session survives', () => {
+const transports: [string, () => (typeof fetch & { close?: () => void }) | undefined][] = [
+  ['global fetch', () => undefined],
+  ['nodeHttpFetch', () => nodeHttpFetch()],
+];
+
+describe.each(transports)('faults give typed errors and the session survives (%s)', (_name, makeTransport) => {
   let emulator: Emulator;
   let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
   let bm: BettermodeClient;
+  const transport = makeTransport();
 
   beforeAll(async () => {
     emulator = await startEmulator();
     proxy = await startFaultProxy(emulator.url);
-    bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, requestTimeoutMs: 500 });
+    bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, requestTimeoutMs: 500, ...(transport ? { fetch: transport } : {}) });
     await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
   });
   afterAll(async () => {
     bm.close();
+    transport?.close?.();
     await proxy.stop();
     await emulator.stop();
   });
@@ -47,11 +55,12 @@ describe('faults give typed errors and the session survives', () => {
   }
 });
 
-test('server down: NetworkError, and no session is invented', async () => {
+test.each(transports)('server down: NetworkError, and no session is invented (%s)', async (_name, makeTransport) => {
   const emulator = await startEmulator();
   const url = emulator.url;
   await emulator.stop();
-  const bm = createBettermodeClient({ endpoint: url, networkDomain: 'community.bettermode.io' });
+  const transport = makeTransport();
+  const bm = createBettermodeClient({ endpoint: url, networkDomain: 'community.bettermode.io', ...(transport ? { fetch: transport } : {}) });
   const error = await bm.query(AuthMemberDocument, {}).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(NetworkError);
   expect(error).toMatchObject({ code: 'NETWORK_ERROR', message: 'Could not reach Bettermode' });

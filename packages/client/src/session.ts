@@ -1,5 +1,5 @@
 import type { AuthTokenFieldsFragment, RoleType } from '@bettermode-kit/operations';
-import { decodeJwt } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
 
 /** Who the client is acting as. Tokens are never part of it. */
 export interface Session {

@@ -1,0 +1,364 @@
+// pnpm bench: measures, in one run, the auth round trips, the cost per request, the cold start,
+// the bundle size, codegen, the consumer type-check and the peak memory of bettermode-kit and of
+// the clients users would pick instead. Writes results.json and RESULTS.md; never part of the tests.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createBettermodeClient } from '@bettermode-kit/client';
+import { fileStorage } from '@bettermode-kit/client/node';
+import { startEmulator } from '@bettermode-kit/emulator';
+import { AuthMemberDocument } from '@bettermode-kit/operations';
+import { build } from 'esbuild';
+
+const benchDir = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = join(benchDir, '..');
+const clients = ['bettermode-kit', 'bettermode-kit-node-http', 'official-client', 'graphql-request', 'apollo-client', 'urql-exchange-auth', 'raw-fetch', 'raw-node-http'] as const;
+type ClientName = (typeof clients)[number];
+const repetitions = 3;
+const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
+
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+const spread = (values: number[]): Spread => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)] as number, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+};
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Runs a command and resolves to its stdout and wall time; rejects with its output on failure. */
+async function runCommand(command: string, args: string[], cwd: string): Promise<{ stdout: string; output: string; code: number | null; wallMs: number }> {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  let stdout = '';
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), (output += chunk.toString())));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { stdout, output, code, wallMs: performance.now() - started };
+}
+
+async function runJson<T>(script: string, args: string[]): Promise<T> {
+  const { stdout, output, code } = await runCommand(process.execPath, [join(benchDir, 'runners', script), ...args], benchDir);
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} failed:\n${output.slice(-2000)}`);
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as T;
+}
+
+async function roundTrips() {
+  const emulator = await startEmulator();
+  const client = () => createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain });
+  try {
+    const cold = client();
+    await Promise.all(Array.from({ length: 100 }, () => cold.query(AuthMemberDocument, {})));
+    const concurrentColdTokens = emulator.stats().byField.tokens ?? 0;
+    cold.close();
+
+    emulator.resetStats();
+    const login = client();
+    await login.login(member);
+    const guestToMemberRequests = emulator.stats().requests;
+    login.close();
+
+    const folder = await mkdtemp(join(tmpdir(), 'bench-session-'));
+    const path = join(folder, 'session.json');
+    const first = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: fileStorage(path) });
+    await first.login(member);
+    first.close();
+    emulator.resetStats();
+    const restarted = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: fileStorage(path) });
+    await restarted.query(AuthMemberDocument, {});
+    const restartTokens = emulator.stats().byField.tokens ?? 0;
+    restarted.close();
+    await rm(folder, { recursive: true, force: true });
+    return { concurrentColdTokens, guestToMemberRequests, restartTokens };
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function acrossExpiry() {
+  const emulator = await startEmulator({ accessTokenTtlSeconds: 3 });
+  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain });
+  try {
+    await bm.login(member);
+    emulator.resetStats();
+    let failed = 0;
+    let operations = 0;
+    // Waves of 100 concurrent operations every 500 ms for 4.5 s: the 3 s token expires on the way.
+    for (let wave = 0; wave < 10; wave += 1) {
+      const results = await Promise.allSettled(Array.from({ length: 100 }, () => bm.query(AuthMemberDocument, {})));
+      operations += results.length;
+      failed += results.filter((result) => result.status === 'rejected').length;
+      await sleep(500);
+    }
+    return { operations, failed, refreshRequests: emulator.stats().byField.tokens ?? 0, unauthorized: emulator.stats().unauthorized };
+  } finally {
+    bm.close();
+    await emulator.stop();
+  }
+}
+
+async function costPerRequest(emulatorUrl: string, memberToken: string, fixedUrl: string) {
+  const rows: { server: string; concurrency: number; client: ClientName; requestsPerSecond: Spread; meanLatencyMs: Spread; failures: number; maxRssKb: number }[] = [];
+  for (const [server, url, token] of [
+    ['fixed-body', fixedUrl, 'fixed-token'],
+    ['emulator', emulatorUrl, memberToken],
+  ] as const) {
+    for (const concurrency of [1, 32]) {
+      const count = concurrency === 1 ? 400 : 3000;
+      for (const client of clients) {
+        const runs: { requestsPerSecond: number; meanLatencyMs: number; failures: number; maxRssKb: number }[] = [];
+        for (let repetition = 0; repetition < repetitions; repetition += 1) {
+          runs.push(await runJson('measure-requests.mjs', [client, url, 'community.bettermode.io', token, String(concurrency), String(count)]));
+        }
+        rows.push({
+          server,
+          concurrency,
+          client,
+          requestsPerSecond: spread(runs.map((run) => run.requestsPerSecond)),
+          meanLatencyMs: spread(runs.map((run) => run.meanLatencyMs)),
+          failures: runs.reduce((sum, run) => sum + run.failures, 0),
+          maxRssKb: Math.max(...runs.map((run) => run.maxRssKb)),
+        });
+        log(`cost: ${server} c=${concurrency} ${client}: ${round(rows.at(-1)?.requestsPerSecond.median ?? 0, 0)} req/s`);
+      }
+    }
+  }
+  return rows;
+}
+
+async function coldStart(emulatorUrl: string) {
+  const rows: { client: ClientName; importMs: Spread; toMemberMs: Spread; maxRssKb: number }[] = [];
+  for (const client of clients) {
+    const runs: { importMs: number; toMemberMs: number; maxRssKb: number }[] = [];
+    for (let repetition = 0; repetition < 5; repetition += 1) {
+      runs.push(await runJson('time-to-token.mjs', [client, emulatorUrl, 'community.bettermode.io']));
+    }
+    rows.push({
+      client,
+      importMs: spread(runs.map((run) => run.importMs)),
+      toMemberMs: spread(runs.map((run) => run.toMemberMs)),
+      maxRssKb: Math.max(...runs.map((run) => run.maxRssKb)),
+    });
+  }
+  return rows;
+}
+
+async function bundleSizes() {
+  const rows: { client: ClientName; minifiedBytes: number | null; gzipBytes: number | null; note?: string }[] = [];
+  for (const client of clients) {
+    if (client === 'raw-node-http' || client === 'bettermode-kit-node-http') {
+      rows.push({ client, minifiedBytes: null, gzipBytes: null, note: 'Node only' });
+      continue;
+    }
+    const result = await build({
+      stdin: { contents: `export { loginFlow } from './clients/${client}.mjs';`, resolveDir: benchDir, sourcefile: 'entry.mjs' },
+      bundle: true,
+      minify: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+      define: { 'process.env.NODE_ENV': '"production"' },
+    });
+    const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+    rows.push({ client, minifiedBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength });
+  }
+  return rows;
+}
+
+async function codegen() {
+  const walls: number[] = [];
+  for (let repetition = 0; repetition < repetitions; repetition += 1) {
+    const { code, output, wallMs } = await runCommand('pnpm', ['--silent', 'codegen'], repoRoot);
+    if (code !== 0) throw new Error(`pnpm codegen failed:\n${output}`);
+    walls.push(wallMs);
+  }
+  const generated = await stat(join(repoRoot, 'packages/operations/src/generated/graphql.ts'));
+  const schema = await stat(join(repoRoot, 'schema/bettermode.graphql'));
+  return { wallMs: spread(walls), generatedBytes: generated.size, schemaBytes: schema.size };
+}
+
+async function typeCheck() {
+  const rows: { target: string; wallMs: Spread; errors: number }[] = [];
+  for (const target of ['empty', 'bettermode-kit', 'official-client']) {
+    const walls: number[] = [];
+    let errors = 0;
+    for (let repetition = 0; repetition < repetitions; repetition += 1) {
+      const { output, wallMs } = await runCommand(join(benchDir, 'node_modules/.bin/tsc'), ['--noEmit', '-p', `typecheck/tsconfig.${target}.json`], benchDir);
+      walls.push(wallMs);
+      errors = (output.match(/error TS\d+/g) ?? []).length;
+    }
+    rows.push({ target, wallMs: spread(walls), errors });
+  }
+  return rows;
+}
+
+async function startFixedBodyServer() {
+  const child = spawn(process.execPath, [join(benchDir, 'runners/fixed-body-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  return { url: chunk.toString().trim(), stop: () => child.kill('SIGTERM') };
+}
+
+async function main() {
+  const started = performance.now();
+  log('round trips ...');
+  const trips = await roundTrips();
+  const expiry = await acrossExpiry();
+
+  const emulator = await startEmulator();
+  const fixed = await startFixedBodyServer();
+  try {
+    const loginAnswer = await fetch(emulator.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ tokens(networkDomain: "community.bettermode.io") { accessToken } }' }),
+    });
+    const guest = ((await loginAnswer.json()) as { data: { tokens: { accessToken: string } } }).data.tokens.accessToken;
+    const memberAnswer = await fetch(emulator.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${guest}` },
+      body: JSON.stringify({ query: 'mutation { loginNetwork(input: { usernameOrEmail: "bettermodeuser", password: "bettermodepassword" }) { accessToken } }' }),
+    });
+    const memberToken = ((await memberAnswer.json()) as { data: { loginNetwork: { accessToken: string } } }).data.loginNetwork.accessToken;
+
+    log('cost per request ...');
+    const cost = await costPerRequest(emulator.url, memberToken, fixed.url);
+    log('cold start ...');
+    const cold = await coldStart(emulator.url);
+    log('bundle size, codegen, type-check ...');
+    const sizes = await bundleSizes();
+    const generation = await codegen();
+    const types = await typeCheck();
+
+    const results = {
+      date: new Date().toISOString(),
+      command: 'pnpm bench',
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 0), node: process.version, platform: process.platform },
+      roundTrips: { ...trips, acrossExpiry: expiry },
+      costPerRequest: cost,
+      coldStart: cold,
+      bundle: sizes,
+      codegen: generation,
+      typeCheck: types,
+      durationSeconds: round((performance.now() - started) / 1000, 0),
+    };
+    await writeFile(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = renderMarkdown(results);
+    await writeFile(join(benchDir, 'RESULTS.md'), markdown);
+    process.stdout.write(markdown);
+  } finally {
+    fixed.stop();
+    await emulator.stop();
+  }
+}
+
+type Results = {
+  date: string;
+  command: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string };
+  roundTrips: Awaited<ReturnType<typeof roundTrips>> & { acrossExpiry: Awaited<ReturnType<typeof acrossExpiry>> };
+  costPerRequest: Awaited<ReturnType<typeof costPerRequest>>;
+  coldStart: Awaited<ReturnType<typeof coldStart>>;
+  bundle: Awaited<ReturnType<typeof bundleSizes>>;
+  codegen: Awaited<ReturnType<typeof codegen>>;
+  typeCheck: Awaited<ReturnType<typeof typeCheck>>;
+  durationSeconds: number;
+};
+
+function targetRows(results: Results): string[] {
+  const ours = (client: string) => results.coldStart.find((row) => row.client === client);
+  const bundle = results.bundle.find((row) => row.client === 'bettermode-kit')?.gzipBytes ?? Infinity;
+  const fixed32 = (client: string) =>
+    results.costPerRequest.find((row) => row.server === 'fixed-body' && row.concurrency === 32 && row.client === client)?.requestsPerSecond.median ?? 0;
+  const official = fixed32('official-client');
+  const check = results.typeCheck.find((row) => row.target === 'bettermode-kit');
+  const baseline = results.typeCheck.find((row) => row.target === 'empty');
+  const yes = (met: boolean) => (met ? 'yes' : 'no');
+  const importMs = ours('bettermode-kit')?.importMs.median ?? Infinity;
+  return [
+    `| browser bundle of the login flow | <= 12 KB gzipped | ${round(bundle / 1024)} KB | ${yes(bundle <= 12 * 1024)} |`,
+    `| import time | <= 20 ms | ${round(importMs)} ms | ${yes(importMs <= 20)} |`,
+    `| req/s at concurrency 32, fixed-body server | >= official client (${round(official, 0)}) | ${round(fixed32('bettermode-kit'), 0)} over fetch; ${round(fixed32('bettermode-kit-node-http'), 0)} over nodeHttpFetch | ${yes(fixed32('bettermode-kit') >= official)} over fetch; ${yes(fixed32('bettermode-kit-node-http') >= official)} over nodeHttpFetch |`,
+    `| strict consumer type-check | 0 errors, <= 1 s | ${check?.errors} errors, ${round((check?.wallMs.median ?? 0) / 1000, 2)} s (tsc alone on an empty file: ${round((baseline?.wallMs.median ?? 0) / 1000, 2)} s) | ${yes(check?.errors === 0 && (check?.wallMs.median ?? Infinity) <= 1000)} |`,
+  ];
+}
+
+function renderMarkdown(results: Results): string {
+  const lines: string[] = [];
+  const { machine } = results;
+  lines.push(
+    '# Benchmark results',
+    '',
+    `${results.date.slice(0, 10)}, \`${results.command}\` (${results.durationSeconds} s), on ${machine.cores} cores of ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}.`,
+    'Medians of the repetitions, with min-max; ratios are to raw fetch measured in the same run.',
+    '',
+    '## Targets',
+    '',
+    '| target | goal | bettermode-kit | met |',
+    '| --- | --- | --- | --- |',
+    ...targetRows(results),
+    '',
+    '## Auth round trips (counted by the emulator)',
+    '',
+    '| scenario | result |',
+    '| --- | --- |',
+    `| cold client, 100 concurrent AuthMember | ${results.roundTrips.concurrentColdTokens} tokens request(s) |`,
+    `| cold guest -> login | ${results.roundTrips.guestToMemberRequests} HTTP requests |`,
+    `| restart with fileStorage | ${results.roundTrips.restartTokens} tokens requests |`,
+    `| token TTL 3 s, ${results.roundTrips.acrossExpiry.operations} operations in waves of 100 across expiry | ${results.roundTrips.acrossExpiry.failed} failed, ${results.roundTrips.acrossExpiry.refreshRequests} refresh requests, ${results.roundTrips.acrossExpiry.unauthorized} refused |`,
+    '',
+    '## Cost per request (distinct AuthMember requests)',
+    '',
+  );
+  for (const server of ['fixed-body', 'emulator']) {
+    for (const concurrency of [1, 32]) {
+      const rows = results.costPerRequest.filter((row) => row.server === server && row.concurrency === concurrency);
+      const baseline = rows.find((row) => row.client === 'raw-fetch')?.requestsPerSecond.median ?? 1;
+      lines.push(`### ${server} server, concurrency ${concurrency}`, '', '| client | req/s (min-max) | x raw fetch | mean latency ms | peak RSS MB | failures |', '| --- | --- | --- | --- | --- | --- |');
+      for (const row of rows) {
+        const rps = row.requestsPerSecond;
+        lines.push(
+          `| ${row.client} | ${round(rps.median, 0)} (${round(rps.min, 0)}-${round(rps.max, 0)}) | ${round(rps.median / baseline, 2)} | ${round(row.meanLatencyMs.median, 2)} | ${round(row.maxRssKb / 1024, 0)} | ${row.failures} |`,
+        );
+      }
+      lines.push('');
+    }
+  }
+  lines.push('## Cold start (5 runs)', '', '| client | import ms (min-max) | process start -> member token ms | peak RSS MB |', '| --- | --- | --- | --- |');
+  for (const row of results.coldStart) {
+    lines.push(`| ${row.client} | ${round(row.importMs.median)} (${round(row.importMs.min)}-${round(row.importMs.max)}) | ${round(row.toMemberMs.median, 0)} | ${round(row.maxRssKb / 1024, 0)} |`);
+  }
+  lines.push('', '## Browser bundle of the login flow (esbuild, minified)', '', '| client | minified KB | gzipped KB |', '| --- | --- | --- |');
+  for (const row of results.bundle) {
+    lines.push(`| ${row.client} | ${row.minifiedBytes === null ? row.note : round(row.minifiedBytes / 1024)} | ${row.gzipBytes === null ? row.note : round(row.gzipBytes / 1024)} |`);
+  }
+  lines.push(
+    '',
+    '## Codegen and type-check',
+    '',
+    `\`pnpm codegen\` on the full schema (${round(results.codegen.schemaBytes / 1024, 0)} KB): ${round(results.codegen.wallMs.median / 1000, 2)} s (${round(results.codegen.wallMs.min / 1000, 2)}-${round(results.codegen.wallMs.max / 1000, 2)}); generated ${results.codegen.generatedBytes} bytes.`,
+    '',
+    '| strict consumer (skipLibCheck false) | tsc --noEmit s | errors |',
+    '| --- | --- | --- |',
+  );
+  for (const row of results.typeCheck) {
+    lines.push(`| ${row.target === 'empty' ? 'empty file (tsc baseline)' : row.target} | ${round(row.wallMs.median / 1000, 2)} | ${row.errors} |`);
+  }
+  lines.push('');
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});
