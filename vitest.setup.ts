@@ -21,16 +21,18 @@ afterEach(() => {
   }
 });
 
-let unhandled: unknown[] = [];
-process.on('unhandledRejection', (reason) => {
-  unhandled.push(reason);
-});
+const unhandled: unknown[] = [];
+// One listener per worker process, however many test files it runs; it reports to the file now running.
+const worker = globalThis as { __unhandledRejections?: unknown[] };
+if (!worker.__unhandledRejections) {
+  process.on('unhandledRejection', (reason) => worker.__unhandledRejections?.push(reason));
+}
+worker.__unhandledRejections = unhandled;
 
 afterEach(async () => {
   // Let rejections from the test's last tick surface before judging.
   await new Promise((resolve) => setImmediate(resolve));
-  const seen = unhandled;
-  unhandled = [];
+  const seen = unhandled.splice(0);
   if (seen.length > 0) {
     throw new Error(`${seen.length} unhandled rejection(s) during the test: ${String(seen[0])}`);
   }
