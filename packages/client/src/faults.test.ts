@@ -19,7 +19,7 @@ describe.each(transports)('faults give typed errors and the session survives (%s
   beforeAll(async () => {
     emulator = await startEmulator();
     proxy = await startFaultProxy(emulator.url);
-    bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, requestTimeoutMs: 500, ...(transport ? { fetch: transport } : {}) });
+    bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, requestTimeoutMs: 2000, ...(transport ? { fetch: transport } : {}) });
     await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
   });
   afterAll(async () => {

@@ -33,7 +33,7 @@ test('no token or password appears in anything printed, thrown or stacked', asyn
   const emulator = await startEmulator();
   const proxy = await startFaultProxy(emulator.url);
   const storage = memoryStorage();
-  const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, storage, requestTimeoutMs: 300 });
+  const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, storage, requestTimeoutMs: 2000 });
   const secrets = new Set<string>([password, wrongPassword]);
   const rememberTokens = async () => {
     const text = await storage.read();

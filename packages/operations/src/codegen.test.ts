@@ -16,7 +16,8 @@ async function runCodegen(tree: string) {
   return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
 }
 
-describe('pnpm codegen', () => {
+// Each test spawns codegen on the full schema: give it room when the suite shares the machine.
+describe('pnpm codegen', { timeout: 60_000 }, () => {
   let tree: string;
 
   beforeEach(async () => {

@@ -89,7 +89,7 @@ describe('when a used field is gone', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
 
 describe('the drill, end to end', () => {
@@ -139,5 +139,6 @@ describe('the drill, end to end', () => {
       await emulator.stop();
       await rm(root, { recursive: true, force: true });
     }
-  });
+    // Two codegen runs and a git repository: slow when the rest of the suite shares the 2 cores.
+  }, 120_000);
 });
