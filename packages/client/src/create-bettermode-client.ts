@@ -3,7 +3,7 @@ import {
   LogoutNetworkDocument,
 } from '@bettermode-kit/operations';
 import { Client, fetchExchange, type AnyVariables, type Exchange, type OperationContext, type TypedDocumentNode } from '@urql/core';
-import { BettermodeError, InvalidResponseError, UnauthorizedError } from './bettermode-error';
+import { BettermodeError, InvalidResponseError, SessionExpiredError, UnauthorizedError } from './bettermode-error';
 import { bettermodeAuthExchange } from './bettermode-auth-exchange';
 import { ClientErrorCode } from './error-codes';
 import { memoryStorage } from './memory-storage';
@@ -156,7 +156,7 @@ export function createBettermodeClient(options: BettermodeClientOptions): Better
       }
       // Locally the member is gone whatever the server said; a session it no longer knows is logged out already.
       if (keeper.current === session) await keeper.set(null, 'logout');
-      if (failure && !(failure instanceof UnauthorizedError) && failure.name !== 'SessionExpiredError') throw failure;
+      if (failure && !(failure instanceof UnauthorizedError) && !(failure instanceof SessionExpiredError)) throw failure;
     },
     async getSession() {
       await keeper.load();
