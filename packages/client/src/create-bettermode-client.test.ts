@@ -1,6 +1,8 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument, NetworkPublicInfoDocument } from '@bettermode-kit/operations';
 import { decodeJwt } from 'jose/jwt/decode';
+import { fileURLToPath } from 'node:url';
+import { runReadmeUsage } from '../../../testing/run-readme-usage';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
   createBettermodeClient,
@@ -15,20 +17,15 @@ import {
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
 
 describe('the README example', () => {
-  test('guest token on its own, login, a typed query, logout', async () => {
+  test('runs as written against the emulator: guest token, login, a typed query, logout', async () => {
     const emulator = await startEmulator();
-    const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: 'community.bettermode.io' });
-
-    const session = await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
-    expect(session.member.name).toBe('John Smith');
-    expect(session.role.name).toBe('Admin');
-    const { authMember } = await bm.query(AuthMemberDocument, {});
-    expect(authMember.username).toBe('bettermodeuser');
-    await bm.logout();
-    expect((await bm.getSession())?.kind ?? 'none').toBe('none');
-
-    bm.close();
-    await emulator.stop();
+    try {
+      await runReadmeUsage(fileURLToPath(new URL('..', import.meta.url)), { emulator });
+      expect(emulator.stats().byField).toEqual({ tokens: 1, loginNetwork: 1, authMember: 1, logoutNetwork: 1 });
+      expect(emulator.stats().unauthorized).toBe(0);
+    } finally {
+      await emulator.stop();
+    }
   });
 });
 

@@ -1,9 +1,19 @@
 import { connect } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { runReadmeUsage } from '../../../testing/run-readme-usage';
 import { guestScopes, startEmulator, type Emulator } from './index';
 import { guestTokenQuery, loginAs, postGraphql } from './testing/post-graphql';
 
-describe('the README example: the two requests of Bettermode\'s access-token document', () => {
+describe('the README example', () => {
+  test('the Usage section runs as written and prints the stats it promises', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    await runReadmeUsage(fileURLToPath(new URL('..', import.meta.url)));
+    expect(log).toHaveBeenCalledWith({ requests: 1, byField: { tokens: 1 }, unauthorized: 0 });
+  });
+});
+
+describe('the two requests of Bettermode\'s access-token document', () => {
   test('a guest token, then a member token from loginNetwork sent with it', async () => {
     const emulator = await startEmulator();
     try {
