@@ -5,6 +5,7 @@ export default mergeConfig(
   shared,
   defineProject({
     test: {
+      setupFiles: ['./src/testing/no-secrets-printed.setup.ts'],
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     },
   }),
