@@ -106,6 +106,19 @@ describe('the drill, end to end', () => {
 
       expect(await run('check')).toBe(1);
       expect(printed.pop()).toContain("Field 'email' was removed from object type 'Member'  <- used by operations/member/AuthMember.graphql");
+      expect(await run('check', '--json')).toBe(1);
+      expect(JSON.parse(printed.pop() as string)).toEqual({
+        breaksOperations: true,
+        changes: [
+          {
+            level: 'breaking',
+            type: 'FIELD_REMOVED',
+            message: "Field 'email' was removed from object type 'Member'",
+            path: 'Member.email',
+            operations: ['operations/member/AuthMember.graphql'],
+          },
+        ],
+      });
       expect(codegen(root).status).not.toBe(0);
 
       // The fix: AuthMember stops selecting the removed field.
