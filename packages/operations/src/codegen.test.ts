@@ -1,21 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { runCodegen } from '../../../testing/run-codegen';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const codegenBin = join(root, 'node_modules/.bin/graphql-codegen');
-
-/** Runs the project's real codegen.ts on a copy of schema/ and operations/ in a temp folder. */
-async function runCodegen(tree: string) {
-  // Under NODE_ENV=test (set by vitest) codegen's renderer prints nothing, errors included.
-  const { NODE_ENV: _testEnv, ...env } = process.env;
-  const run = spawnSync(codegenBin, ['--config', 'codegen.ts'], { cwd: tree, encoding: 'utf8', env: { ...env, CI: 'true' } });
-  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-}
-
 // Each test spawns codegen on the full schema: give it room when the suite shares the machine.
 describe('pnpm codegen', { timeout: 60_000 }, () => {
   let tree: string;
@@ -34,7 +24,7 @@ describe('pnpm codegen', { timeout: 60_000 }, () => {
   });
 
   test('reproduces the committed generated file from the committed schema and operations', async () => {
-    const run = await runCodegen(tree);
+    const run = runCodegen(tree);
     expect(run.status, run.output).toBe(0);
     const generatedPath = 'packages/operations/src/generated/graphql.ts';
     expect(await readFile(join(tree, generatedPath), 'utf8')).toBe(await readFile(join(root, generatedPath), 'utf8'));
@@ -54,7 +44,7 @@ describe('pnpm codegen', { timeout: 60_000 }, () => {
       join(tree, 'operations/member/AuthMemberColour.graphql'),
       'query AuthMemberColour {\n  authMember {\n    id\n    favouriteColour\n  }\n}\n',
     );
-    const run = await runCodegen(tree);
+    const run = runCodegen(tree);
     expect(run.status).not.toBe(0);
     expect(run.output).toContain('favouriteColour');
     expect(run.output).toContain('operations/member/AuthMemberColour.graphql');

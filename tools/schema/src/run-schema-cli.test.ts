@@ -1,9 +1,10 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { runCodegen as codegen } from '../../../testing/run-codegen';
 import { runSchemaCli } from './run-schema-cli';
 import { committedSdl, repositoryRoot, schemaVersions } from './testing/schema-versions';
 
@@ -23,13 +24,6 @@ async function copyRepository(): Promise<string> {
   git('add', '-A');
   git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'base');
   return root;
-}
-
-function codegen(root: string) {
-  // Under NODE_ENV=test codegen's renderer prints nothing, errors included.
-  const { NODE_ENV: _testEnv, ...env } = process.env;
-  const run = spawnSync(join(repositoryRoot, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.ts'], { cwd: root, encoding: 'utf8', env });
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
 describe('schema:pull', () => {
