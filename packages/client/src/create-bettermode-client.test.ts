@@ -149,14 +149,14 @@ describe('createBettermodeClient against the emulator', () => {
     expect((await bm.getSession())?.kind).toBe('guest');
   });
 
-  test('an operation refused even after a refresh fails with UnauthorizedError, never a loop', async () => {
+  test.each(['always-unauthorized', 'always-http-401'] as const)('refused even after a refresh (%s): UnauthorizedError, never a loop', async (fault) => {
     const { startFaultProxy } = await import('./testing/fault-proxy');
     const proxy = await startFaultProxy(emulator.url);
     try {
       const bm = client({ endpoint: proxy.url });
       await bm.query(NetworkPublicInfoDocument, {});
       emulator.resetStats();
-      proxy.setFault('always-unauthorized');
+      proxy.setFault(fault);
       await expect(bm.query(NetworkPublicInfoDocument, {})).rejects.toBeInstanceOf(UnauthorizedError);
       // One refresh (a new guest token), nothing more.
       expect(emulator.stats().byField).toEqual({ tokens: 1 });

@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Faults the real emulator cannot produce. */
-export type Fault = 'none' | 'http-500' | 'html-502' | 'truncated-json' | 'empty-200' | 'hang' | 'reset' | 'always-unauthorized';
+export type Fault = 'none' | 'http-500' | 'html-502' | 'truncated-json' | 'empty-200' | 'hang' | 'reset' | 'always-unauthorized' | 'always-http-401';
 
 /**
  * A proxy in front of the emulator that passes requests through, or answers with the fault it
- * is set to. `always-unauthorized` spares `tokens`, so refreshes work while everything else fails.
+ * is set to. The `always-…` faults spare `tokens`, so refreshes work while everything else fails.
  */
 export async function startFaultProxy(target: string) {
   let fault: Fault = 'none';
@@ -33,6 +33,12 @@ export async function startFaultProxy(target: string) {
       case 'reset':
         request.socket.destroy();
         return;
+      case 'always-http-401':
+        if (!isTokens) {
+          response.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized');
+          return;
+        }
+        break;
       case 'always-unauthorized':
         if (!isTokens) {
           response.writeHead(200, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Unauthorized","extensions":{"code":"108"}}]}');
