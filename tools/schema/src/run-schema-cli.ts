@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'graphql';
 import { introspectSchema } from './introspect-schema';
 import { collectOperationUsage, readCommittedOperationFiles, readOperationFiles } from './operation-usage';
 import { printSortedSchema } from './print-sorted-schema';
