@@ -10,9 +10,10 @@ import {
 } from './emulator-errors';
 import { emulatorRoles, randomId, type EmulatorNetwork, type EmulatorRole } from './emulator-seed';
 import type { EmulatorState, StoredMember } from './emulator-state';
+import type { EmulatorStatsCounter } from './emulator-stats';
 import type { LoginRateLimiter } from './login-rate-limiter';
 import { verifyPassword } from './password-hasher';
-import type { AccessTokenClaims, SessionOwner, TokenService } from './token-service';
+import type { AccessTokenClaims, AccessTokenSigner, IssuedTokens, TokenService } from './token-service';
 
 /** Who sent the request, from a verified Bearer token; `member` is null for a guest. */
 export interface Caller {
@@ -30,6 +31,7 @@ export interface EmulatorServices {
   state: EmulatorState;
   tokens: TokenService;
   loginRateLimiter: LoginRateLimiter;
+  stats: EmulatorStatsCounter;
 }
 
 type Resolver = GraphQLFieldResolver<unknown, EmulatorContext, any>;
@@ -67,27 +69,31 @@ export function createEmulatorSchema(sdl: string, services: EmulatorServices): G
   return schema;
 }
 
-function createResolvers({ state, tokens, loginRateLimiter }: EmulatorServices): Record<string, Record<string, Resolver>> {
+function createResolvers({ state, tokens, loginRateLimiter, stats }: EmulatorServices): Record<string, Record<string, Resolver>> {
   const { network } = state;
 
-  async function authToken(owner: SessionOwner, session: { sessionId: string; refreshToken: string }) {
+  const sign: AccessTokenSigner = (owner, sessionId) => {
     const member = owner.guest ? null : state.membersById.get(owner.memberId);
-    if (!owner.guest && !member) throw unauthorized();
     const role = member ? member.role : emulatorRoles.guest;
-    const accessToken = await tokens.signAccessToken({
+    return tokens.signAccessToken({
       id: owner.memberId,
       networkId: network.id,
       networkDomain: network.domain,
       role: role.name,
       roleId: role.id,
       roleType: role.type,
-      sid: session.sessionId,
+      sid: sessionId,
     });
+  };
+
+  function authToken({ owner, sessionId, accessToken, refreshToken }: IssuedTokens) {
+    const member = owner.guest ? null : state.membersById.get(owner.memberId);
+    if (!owner.guest && !member) throw unauthorized();
     return {
       accessToken,
-      refreshToken: session.refreshToken,
-      role,
-      member: member ? memberObject(member, network, session.sessionId) : guestObject(owner.memberId, network),
+      refreshToken,
+      role: member ? member.role : emulatorRoles.guest,
+      member: member ? memberObject(member, network, sessionId) : guestObject(owner.memberId, network),
       networkPublicInfo: networkPublicInfo(network),
     };
   }
@@ -97,29 +103,29 @@ function createResolvers({ state, tokens, loginRateLimiter }: EmulatorServices):
     const names = args.networkDomain != null || args.networkId != null;
     if (names && !namesNetwork(network, args)) throw networkNotFound();
     if (args.refreshToken != null) {
-      const rotated = tokens.rotateRefreshToken(args.refreshToken);
+      const rotated = await tokens.rotateRefreshToken(args.refreshToken, sign);
       if (!rotated) throw unauthorized();
-      return authToken(rotated.owner, rotated);
+      return authToken(rotated);
     }
     if (!names) throw badUserInput('tokens needs networkDomain, networkId or refreshToken');
     // Bettermode's guest ids are GUEST_ followed by the network id and a few random characters.
-    const owner = { memberId: `GUEST_${network.id}${randomId(5)}`, guest: true };
-    return authToken(owner, tokens.openSession(owner));
+    return authToken(await tokens.openSession({ memberId: `GUEST_${network.id}${randomId(5)}`, guest: true }, sign));
   };
 
   const loginResolver: Resolver = async (_source, { input }: { input: { usernameOrEmail: string; password: string } }) => {
     const login = input.usernameOrEmail.trim().toLowerCase();
-    const retryAfter = loginRateLimiter.retryAfterSeconds(login);
-    if (retryAfter > 0) throw rateLimited(retryAfter);
     const member = state.membersByLogin.get(login);
+    // A member's username and email share one bucket; unknown logins are counted by name.
+    const attempt = loginRateLimiter.reserve(member ? `member:${member.id}` : `login:${login}`);
+    if ('retryAfterSeconds' in attempt) throw rateLimited(attempt.retryAfterSeconds);
+    stats.countPasswordCheck();
     const passwordMatches = await verifyPassword(input.password, member?.passwordHash ?? state.decoyHash);
     if (!member || !passwordMatches) {
-      loginRateLimiter.recordFailure(login);
+      attempt.failed();
       throw invalidCredentials();
     }
-    loginRateLimiter.recordSuccess(login);
-    const owner = { memberId: member.id, guest: false };
-    return authToken(owner, tokens.openSession(owner));
+    attempt.succeeded();
+    return authToken(await tokens.openSession({ memberId: member.id, guest: false }, sign));
   };
 
   const logoutResolver: Resolver = (_source, { input }: { input?: { sessionId: string } | null }, { caller }) => {

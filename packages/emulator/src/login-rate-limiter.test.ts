@@ -1,29 +1,46 @@
 import { expect, test } from 'vitest';
-import { LoginRateLimiter } from './login-rate-limiter';
+import { LoginRateLimiter, type LoginAttempt } from './login-rate-limiter';
 
-test('locks a login after maxFailures within the window, and unlocks after the lockout', () => {
+const attempt = (limiter: LoginRateLimiter, bucket: string) => limiter.reserve(bucket) as LoginAttempt;
+
+test('locks a bucket after maxFailures within the window, and unlocks after the lockout', () => {
   let now = 0;
   const limiter = new LoginRateLimiter({ maxFailures: 3, windowSeconds: 60, lockoutSeconds: 30 }, () => now);
-  limiter.recordFailure('ada');
-  limiter.recordFailure('ada');
-  expect(limiter.retryAfterSeconds('ada')).toBe(0);
-  limiter.recordFailure('ada');
-  expect(limiter.retryAfterSeconds('ada')).toBe(30);
-  expect(limiter.retryAfterSeconds('grace')).toBe(0);
+  attempt(limiter, 'ada').failed();
+  attempt(limiter, 'ada').failed();
+  attempt(limiter, 'ada').failed();
+  expect(limiter.reserve('ada')).toEqual({ retryAfterSeconds: 30 });
+  expect('succeeded' in limiter.reserve('grace')).toBe(true);
   now = 29_500;
-  expect(limiter.retryAfterSeconds('ada')).toBe(1);
+  expect(limiter.reserve('ada')).toEqual({ retryAfterSeconds: 1 });
   now = 30_000;
-  expect(limiter.retryAfterSeconds('ada')).toBe(0);
+  expect('failed' in limiter.reserve('ada')).toBe(true);
 });
 
 test('failures older than the window do not count, and a success clears them', () => {
   let now = 0;
   const limiter = new LoginRateLimiter({ maxFailures: 2, windowSeconds: 60, lockoutSeconds: 30 }, () => now);
-  limiter.recordFailure('ada');
+  attempt(limiter, 'ada').failed();
   now = 61_000;
-  limiter.recordFailure('ada');
-  expect(limiter.retryAfterSeconds('ada')).toBe(0);
-  limiter.recordSuccess('ada');
-  limiter.recordFailure('ada');
-  expect(limiter.retryAfterSeconds('ada')).toBe(0);
+  attempt(limiter, 'ada').failed();
+  attempt(limiter, 'ada').succeeded();
+  attempt(limiter, 'ada').failed();
+  expect('failed' in limiter.reserve('ada')).toBe(true);
+});
+
+test('attempts in flight count before they end: simultaneous guesses get at most maxFailures tries', () => {
+  const limiter = new LoginRateLimiter({ maxFailures: 5, windowSeconds: 60, lockoutSeconds: 60 });
+  const reserved = Array.from({ length: 41 }, () => limiter.reserve('ada'));
+  const allowed = reserved.filter((each): each is LoginAttempt => 'failed' in each);
+  expect(allowed).toHaveLength(5);
+  for (const each of allowed) each.failed();
+  expect(limiter.reserve('ada')).toEqual({ retryAfterSeconds: 60 });
+});
+
+test('ending an attempt twice counts once', () => {
+  const limiter = new LoginRateLimiter({ maxFailures: 2, windowSeconds: 60, lockoutSeconds: 60 });
+  const first = attempt(limiter, 'ada');
+  first.failed();
+  first.failed();
+  expect('failed' in limiter.reserve('ada')).toBe(true);
 });

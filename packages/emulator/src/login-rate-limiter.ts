@@ -10,44 +10,76 @@ export interface LoginRateLimit {
 
 export const defaultLoginRateLimit: LoginRateLimit = { maxFailures: 5, windowSeconds: 60, lockoutSeconds: 60 };
 
+/** A login attempt allowed to check its password; it must end with exactly one of these calls. */
+export interface LoginAttempt {
+  succeeded(): void;
+  failed(): void;
+}
+
 /**
- * Counts failed logins per username (or email) and refuses further attempts for a while once
- * there were too many within the window, whether the next password is right or not.
+ * Counts failed logins per bucket (one per member, whether named by username or email) and
+ * refuses attempts for a while once there were too many within the window. An attempt reserves
+ * its place before its password is checked, so simultaneous guesses count as they happen: 41 at
+ * once check at most `maxFailures` passwords.
  */
 export class LoginRateLimiter {
   readonly #failures = new Map<string, number[]>();
   readonly #lockedUntil = new Map<string, number>();
+  readonly #inFlight = new Map<string, number>();
 
   constructor(
     private readonly limit: LoginRateLimit,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Seconds until `key` may try again, or 0 when it may now. */
-  retryAfterSeconds(key: string): number {
-    const until = this.#lockedUntil.get(key);
-    if (until === undefined) return 0;
-    const left = until - this.now();
-    if (left <= 0) {
-      this.#lockedUntil.delete(key);
-      return 0;
+  /** Reserves an attempt for `bucket`, or says how many seconds to wait. */
+  reserve(bucket: string): LoginAttempt | { retryAfterSeconds: number } {
+    const now = this.now();
+    const until = this.#lockedUntil.get(bucket);
+    if (until !== undefined) {
+      if (until > now) return { retryAfterSeconds: Math.ceil((until - now) / 1000) };
+      this.#lockedUntil.delete(bucket);
     }
-    return Math.ceil(left / 1000);
+    const failures = this.#recentFailures(bucket, now);
+    const inFlight = this.#inFlight.get(bucket) ?? 0;
+    // Attempts still being checked count as failures until they end.
+    if (failures.length + inFlight >= this.limit.maxFailures) return { retryAfterSeconds: 1 };
+    this.#inFlight.set(bucket, inFlight + 1);
+    let ended = false;
+    const end = () => {
+      if (ended) return false;
+      ended = true;
+      const left = (this.#inFlight.get(bucket) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(bucket, left);
+      else this.#inFlight.delete(bucket);
+      return true;
+    };
+    return {
+      succeeded: () => {
+        if (end()) this.#failures.delete(bucket);
+      },
+      failed: () => {
+        if (end()) this.#recordFailure(bucket);
+      },
+    };
   }
 
-  recordFailure(key: string): void {
+  #recentFailures(bucket: string, now: number): number[] {
+    const recent = (this.#failures.get(bucket) ?? []).filter((at) => now - at < this.limit.windowSeconds * 1000);
+    if (recent.length > 0) this.#failures.set(bucket, recent);
+    else this.#failures.delete(bucket);
+    return recent;
+  }
+
+  #recordFailure(bucket: string): void {
     const now = this.now();
-    const recent = (this.#failures.get(key) ?? []).filter((at) => now - at < this.limit.windowSeconds * 1000);
+    const recent = this.#recentFailures(bucket, now);
     recent.push(now);
     if (recent.length >= this.limit.maxFailures) {
-      this.#lockedUntil.set(key, now + this.limit.lockoutSeconds * 1000);
-      this.#failures.delete(key);
+      this.#lockedUntil.set(bucket, now + this.limit.lockoutSeconds * 1000);
+      this.#failures.delete(bucket);
     } else {
-      this.#failures.set(key, recent);
+      this.#failures.set(bucket, recent);
     }
-  }
-
-  recordSuccess(key: string): void {
-    this.#failures.delete(key);
   }
 }

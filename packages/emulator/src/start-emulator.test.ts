@@ -9,7 +9,7 @@ describe('the README example', () => {
   test('the Usage section runs as written and prints the stats it promises', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     await runReadmeUsage(fileURLToPath(new URL('..', import.meta.url)));
-    expect(log).toHaveBeenCalledWith({ requests: 1, byField: { tokens: 1 }, unauthorized: 0 });
+    expect(log).toHaveBeenCalledWith(expect.objectContaining({ requests: 1, byField: { tokens: 1 }, unauthorized: 0, liveGuestSessions: 1 }));
   });
 });
 
@@ -62,12 +62,19 @@ describe('startEmulator', () => {
       requests: 4,
       byField: { tokens: 1, loginNetwork: 1, authMember: 3, networkPublicInfo: 1 },
       unauthorized: 1,
+      passwordChecks: 1,
+      refreshes: 0,
+      reuseGraceAnswers: 0,
+      revokedByReuse: 0,
+      liveSessions: 1,
+      liveGuestSessions: 1,
     };
     expect(emulator.stats()).toEqual(expected);
     const served = await fetch(emulator.url.replace('/graphql', '/__emulator/stats'));
     expect(await served.json()).toEqual(expected);
     emulator.resetStats();
-    expect(emulator.stats()).toEqual({ requests: 0, byField: {}, unauthorized: 0 });
+    // Counts start again; live sessions are a gauge and stay.
+    expect(emulator.stats()).toEqual({ ...expected, requests: 0, byField: {}, unauthorized: 0, passwordChecks: 0 });
   });
 
   test('root fields reached through fragments are counted and guarded too', async () => {
@@ -128,6 +135,81 @@ describe('bad requests get a clear error and the server keeps serving', () => {
     const body = (await response.json()) as { errors: { message: string }[] };
     expect(body.errors[0]?.message).toMatch(/JSON/i);
     await stillServes();
+  });
+
+  test('a form-encoded (or any non-JSON) operation answers 415', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {
+      const response = await fetch(emulator.url, { method: 'POST', headers: { 'content-type': type }, body: 'query=%7B__typename%7D' });
+      expect(response.status, type).toBe(415);
+      expect(((await response.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe('GraphQL requests must be sent as application/json');
+    }
+    await stillServes();
+  });
+
+  test('loginNetwork over GET is refused before any password is checked', async () => {
+    const query = 'query { loginNetwork(input: { usernameOrEmail: "bettermodeuser", password: "bettermodepassword" }) { accessToken } }';
+    const response = await fetch(`${emulator.url}?query=${encodeURIComponent(query)}`);
+    expect(response.status).toBe(405);
+    expect(emulator.stats().passwordChecks).toBe(0);
+    await stillServes();
+  });
+
+  test('a path that is not a URL path answers 400, not 500', async () => {
+    const { port } = new URL(emulator.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    await stillServes();
+  });
+
+  test('an invalid variable is named in the error, its value never repeated', async () => {
+    const guest = await postGraphql(emulator.url, guestTokenQuery, { variables: { domain: 'community.bettermode.io' } });
+    const answer = await postGraphql(emulator.url, 'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }', {
+      token: guest.body.data?.tokens.accessToken,
+      variables: { input: { password: 'hunter2-secret-value' } },
+    });
+    const text = JSON.stringify(answer.body);
+    expect(text).not.toContain('hunter2-secret-value');
+    expect(answer.body.errors?.[0]?.message).toBe(
+      'Variable "$input" got invalid value; Field "usernameOrEmail" of required type "String!" was not provided.',
+    );
+    const literal = await postGraphql(emulator.url, 'mutation { loginNetwork(input: { usernameOrEmail: "x", password: 424242 }) { accessToken } }', {
+      token: guest.body.data?.tokens.accessToken,
+    });
+    expect(JSON.stringify(literal.body)).not.toContain('424242');
+  });
+
+  test('41 simultaneous password guesses check at most 5 passwords; then even the right one is refused', async () => {
+    const target = await startEmulator();
+    try {
+      const guest = await postGraphql(target.url, guestTokenQuery, { variables: { domain: 'community.bettermode.io' } });
+      const token = guest.body.data?.tokens.accessToken as string;
+      // Username and email of one member share one bucket.
+      const guesses = Array.from({ length: 41 }, (_, index) => ({
+        usernameOrEmail: index % 2 ? 'bettermodeuser' : 'BetterModeUser@example.com',
+        password: `guess-${index}`,
+      }));
+      const answers = await Promise.all(
+        guesses.map((input) =>
+          postGraphql(target.url, 'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }', { token, variables: { input } }),
+        ),
+      );
+      expect(target.stats().passwordChecks).toBeLessThanOrEqual(5);
+      expect(answers.filter((answer) => answer.body.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(36);
+      const right = await postGraphql(target.url, 'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }', {
+        token,
+        variables: { input: { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' } },
+      });
+      expect(right.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      expect(target.stats().passwordChecks).toBeLessThanOrEqual(5);
+    } finally {
+      await target.stop();
+    }
   });
 
   test('a body over the cap answers 413', async () => {

@@ -13,6 +13,7 @@ import { createEmulatorState, type EmulatorState } from './emulator-state';
 import { EmulatorStatsCounter, type EmulatorStats } from './emulator-stats';
 import { defaultLoginRateLimit, LoginRateLimiter, type LoginRateLimit } from './login-rate-limiter';
 import { TokenService } from './token-service';
+import { valueFreeErrorsPlugin } from './value-free-errors-plugin';
 
 /** How to start an emulator; every option has a default that answers like Bettermode's document. */
 export interface EmulatorOptions {
@@ -32,6 +33,14 @@ export interface EmulatorOptions {
   refreshTokenTtlSeconds?: number;
   /** Tolerance for `exp` when verifying access tokens. @defaultValue 0 */
   clockToleranceSeconds?: number;
+  /**
+   * How long a just-spent refresh token may come back and get the same answer again (a client
+   * that lost the answer retries); any other reuse revokes the session. 0 turns it off.
+   * @defaultValue 30
+   */
+  refreshReuseGraceSeconds?: number;
+  /** Guest sessions kept at most; the oldest are dropped first. @defaultValue 10000 */
+  maxGuestSessions?: number;
   /** Delay before each GraphQL request is answered. @defaultValue 0 */
   latencyMs?: number;
   /** HS256 key for access tokens, at least 32 bytes. @defaultValue random per start */
@@ -80,11 +89,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (secret.byteLength < 32) throw new Error(`${packageName}: secret must be at least 32 bytes`);
   const tokens = new TokenService(secret, settings);
   const stats = new EmulatorStatsCounter();
+  stats.attach({ tokenCounts: tokens.counts, liveSessions: () => tokens.liveSessions() });
   const sdl = await readFile(options.schemaFile ?? bundledSchemaPath(), 'utf8');
   const schema = createEmulatorSchema(sdl, {
     state,
     tokens,
     loginRateLimiter: new LoginRateLimiter({ ...defaultLoginRateLimit, ...options.loginRateLimit }),
+    stats,
   });
 
   const yoga = createYoga<Record<string, never>, EmulatorContext>({
@@ -97,15 +108,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     graphiql: false,
     cors: { origin: '*', methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] },
     context: async ({ request }) => ({ caller: await authenticate(request.headers.get('authorization'), state, tokens) }),
-    plugins: [EnvelopArmorPlugin(), authGatePlugin(stats)],
+    plugins: [EnvelopArmorPlugin(), authGatePlugin(stats), valueFreeErrorsPlugin()],
   });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://emulator');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://emulator');
+    } catch {
+      return sendJson(response, 400, { errors: [{ message: 'Bad request path' }] });
+    }
     if (url.pathname === statsPath && request.method === 'GET') {
       return sendJson(response, 200, stats.snapshot());
     }
-    if (url.pathname === graphqlPath) stats.countRequest();
+    if (url.pathname === graphqlPath) {
+      stats.countRequest();
+      const refusal = refuseRequest(request, url);
+      if (refusal) {
+        request.resume();
+        return sendJson(response, refusal.status, { errors: [{ message: refusal.message }] });
+      }
+    }
     const body = await readBody(request, settings.maxBodyBytes);
     if (body === 'too-large') {
       return sendJson(response, 413, { errors: [{ message: `Request body is larger than ${settings.maxBodyBytes} bytes` }] });
@@ -153,18 +176,20 @@ function checkOptions(options: EmulatorOptions) {
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
     clockToleranceSeconds: options.clockToleranceSeconds ?? 0,
+    refreshReuseGraceSeconds: options.refreshReuseGraceSeconds ?? 30,
+    maxGuestSessions: options.maxGuestSessions ?? 10_000,
     latencyMs: options.latencyMs ?? 0,
     maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
   };
   if (!Number.isInteger(settings.port) || settings.port < 0 || settings.port > 65535) {
     throw new Error(`${packageName}: port must be an integer from 0 to 65535, got ${String(options.port)}`);
   }
-  for (const key of ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'maxBodyBytes'] as const) {
+  for (const key of ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'maxBodyBytes', 'maxGuestSessions'] as const) {
     if (!Number.isFinite(settings[key]) || settings[key] <= 0) {
       throw new Error(`${packageName}: ${key} must be a positive number, got ${String(options[key])}`);
     }
   }
-  for (const key of ['clockToleranceSeconds', 'latencyMs'] as const) {
+  for (const key of ['clockToleranceSeconds', 'latencyMs', 'refreshReuseGraceSeconds'] as const) {
     if (!Number.isFinite(settings[key]) || settings[key] < 0) {
       throw new Error(`${packageName}: ${key} must be zero or more, got ${String(options[key])}`);
     }
@@ -187,6 +212,24 @@ async function authenticate(header: string | null, state: EmulatorState, tokens:
   if (claims.roleType === 'guest') return { claims, member: null };
   const member = state.membersById.get(claims.id);
   return member ? { claims, member } : null;
+}
+
+/**
+ * Requests Bettermode-style clients never send and that would be unsafe to serve: a login over
+ * GET (a password in a URL ends up in logs and history) and bodies that are not JSON (a form post
+ * from any web page needs no CORS preflight).
+ */
+function refuseRequest(request: IncomingMessage, url: URL): { status: number; message: string } | undefined {
+  if (request.method === 'GET' && /\bloginNetwork\b/.test(url.searchParams.get('query') ?? '')) {
+    return { status: 405, message: 'loginNetwork must be sent with POST: a password in a URL ends up in logs' };
+  }
+  if (request.method === 'POST') {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json' && type !== 'application/graphql-response+json') {
+      return { status: 415, message: 'GraphQL requests must be sent as application/json' };
+    }
+  }
+  return undefined;
 }
 
 function toHeaders(request: IncomingMessage): Headers {
