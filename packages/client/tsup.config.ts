@@ -1,10 +1,25 @@
-import { defineConfig } from 'tsup';
+import { resolve } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+const shared: Options = {
   format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
   sourcemap: true,
   target: 'es2022',
-});
+  splitting: true,
+};
+
+/** In the Node build, the default transport is `node:http` instead of fetch. */
+const nodeDefaultTransport = {
+  name: 'node-default-transport',
+  setup(build: { onResolve: (options: { filter: RegExp }, callback: (args: { path: string; resolveDir: string }) => { path: string }) => void }) {
+    build.onResolve({ filter: /^\.\/default-transport$/ }, (args) => ({ path: resolve(args.resolveDir, 'default-transport.node.ts') }));
+  },
+};
+
+export default defineConfig([
+  // Browsers, workers, edge runtimes: the package's default condition.
+  { ...shared, entry: { index: 'src/index.ts' }, outDir: 'dist', clean: ['!node/**'] },
+  // Node (the `node` condition) and the Node-only `/node` entry, sharing one set of chunks.
+  { ...shared, entry: { index: 'src/index.ts', node: 'src/node.ts' }, outDir: 'dist/node', clean: true, esbuildPlugins: [nodeDefaultTransport] },
+]);

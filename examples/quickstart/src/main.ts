@@ -52,7 +52,8 @@ async function main() {
   };
   const storage = memoryStorage();
   const bm = createBettermodeClient({ endpoint: to.endpoint, networkDomain: to.networkDomain, storage, fetch: countingFetch });
-  const accessToken = async () => (JSON.parse((await storage.read()) ?? '{}') as { accessToken?: string }).accessToken ?? '';
+  // The stored entry is the client's own envelope: { v, reason, session: { accessToken, … } }.
+  const accessToken = async () => (JSON.parse((await storage.read()).value ?? '{}') as { session?: { accessToken?: string } }).session?.accessToken ?? '';
   const step = async (title: string, work: () => Promise<string>) => {
     const before = requests;
     const summary = await work();

@@ -1,6 +1,6 @@
-import { redact } from './redact';
+import { redact, redactValue } from './redact';
 
-/** A GraphQL error as the API sent it (message, path and extensions). */
+/** A GraphQL error as the API sent it (message, path and extensions), redacted. */
 export interface BettermodeGraphQLError {
   readonly message: string;
   readonly path?: readonly (string | number)[];
@@ -12,16 +12,17 @@ export interface BettermodeErrorDetails {
   /** The API's own code (`extensions.code`) where it sent one, else one of this package's codes. */
   code: string;
   /** The HTTP status of the answer, when there was one. */
-  status?: number;
-  graphQLErrors?: readonly BettermodeGraphQLError[];
+  status?: number | undefined;
+  graphQLErrors?: readonly BettermodeGraphQLError[] | undefined;
   cause?: unknown;
-  /** Values (a password, the current tokens) to cut out of the messages besides anything JWT-shaped. */
-  secrets?: readonly string[];
+  /** Values (a password, the current tokens) to cut out besides anything JWT-shaped. */
+  secrets?: readonly string[] | undefined;
 }
 
 /**
- * Every failure the client reports. The message never contains an access token, a refresh
- * token or a password: it is redacted when the error is made.
+ * Every failure the client reports. No form of it (message, stack, cause, `graphQLErrors` with
+ * their extensions, `util.inspect`, `JSON.stringify`) contains an access token, a refresh token
+ * or a password: everything is redacted when the error is made.
  */
 export class BettermodeError extends Error {
   override readonly name: string = 'BettermodeError';
@@ -31,18 +32,38 @@ export class BettermodeError extends Error {
   readonly graphQLErrors: readonly BettermodeGraphQLError[];
 
   constructor(message: string, details: BettermodeErrorDetails) {
-    super(redact(message, details.secrets), details.cause === undefined ? undefined : { cause: details.cause });
+    const secrets = details.secrets ?? [];
+    super(redact(message, secrets), details.cause === undefined ? undefined : { cause: safeCause(details.cause, secrets) });
     this.code = details.code;
     this.status = details.status;
     this.graphQLErrors = (details.graphQLErrors ?? []).map((error) => ({
-      message: redact(error.message, details.secrets),
-      ...(error.path ? { path: error.path } : {}),
-      ...(error.extensions ? { extensions: error.extensions } : {}),
+      message: redact(String(error.message), secrets),
+      ...(error.path ? { path: [...error.path] } : {}),
+      ...(error.extensions ? { extensions: redactValue(error.extensions, secrets) as Record<string, unknown> } : {}),
     }));
+  }
+
+  /** What `JSON.stringify` shows: the class, message, code, status and GraphQL errors. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, code: this.code, status: this.status, graphQLErrors: this.graphQLErrors };
   }
 }
 
-/** The token was refused (`Unauthorized`, code 108, or HTTP 401) even after one refresh. */
+/**
+ * A cause is kept for its class, message and system code (ECONNREFUSED, …), never as the
+ * original object, which may hold request headers or bodies.
+ */
+function safeCause(cause: unknown, secrets: readonly string[], depth = 0): Error {
+  const source = cause instanceof Error ? cause : new Error(String(cause));
+  const copy = new Error(redact(source.message, secrets), source.cause !== undefined && depth < 3 ? { cause: safeCause(source.cause, secrets, depth + 1) } : undefined);
+  copy.name = source.name;
+  const code = (source as { code?: unknown }).code;
+  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
+/** Bettermode refused the token (`Unauthorized`, code 108) even after one refresh. */
 export class UnauthorizedError extends BettermodeError {
   override readonly name = 'UnauthorizedError';
 }
@@ -52,20 +73,24 @@ export class InvalidCredentialsError extends BettermodeError {
   override readonly name = 'InvalidCredentialsError';
 }
 
-/** The member session ended: its refresh token was refused. The client is back to a guest session. */
+/** The member session ended: Bettermode refused its refresh token. The client is a guest again. */
 export class SessionExpiredError extends BettermodeError {
   override readonly name = 'SessionExpiredError';
 }
 
-/** Too many requests or login attempts. */
-export class RateLimitError extends BettermodeError {
-  override readonly name = 'RateLimitError';
-  /** Seconds to wait, when the API said. */
-  readonly retryAfterSeconds: number | undefined;
+/** Bettermode refused the request for its rate limit (HTTP 429, or the API's code). */
+export class RateLimitedError extends BettermodeError {
+  override readonly name = 'RateLimitedError';
+  /** How long to wait before the next request, from `Retry-After` or the error's own wait, when given. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, details: BettermodeErrorDetails & { retryAfterSeconds?: number }) {
+  constructor(message: string, details: BettermodeErrorDetails & { retryAfterMs?: number | undefined }) {
     super(message, details);
-    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
   }
 }
 
@@ -74,12 +99,12 @@ export class NetworkError extends BettermodeError {
   override readonly name = 'NetworkError';
 }
 
-/** No answer within the request timeout. */
+/** No whole answer within the request timeout (or the operation's deadline). */
 export class TimeoutError extends BettermodeError {
   override readonly name = 'TimeoutError';
 }
 
-/** An HTTP error status without a GraphQL answer (e.g. a 502 HTML page), or a 5xx. */
+/** An HTTP error status without a usable GraphQL answer (e.g. a 502 HTML page, a proxy's bare 401), or a 5xx. */
 export class HttpError extends BettermodeError {
   override readonly name = 'HttpError';
 }
@@ -87,4 +112,9 @@ export class HttpError extends BettermodeError {
 /** A 2xx answer that is not a GraphQL result: empty, truncated or not JSON. */
 export class InvalidResponseError extends BettermodeError {
   override readonly name = 'InvalidResponseError';
+}
+
+/** The client was closed before the work finished, or is used after `close()`. */
+export class ClientClosedError extends BettermodeError {
+  override readonly name = 'ClientClosedError';
 }

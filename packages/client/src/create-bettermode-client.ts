@@ -1,42 +1,51 @@
-import {
-  LoginNetworkDocument,
-  LogoutNetworkDocument,
-} from '@bettermode-kit/operations';
-import { Client, fetchExchange, type AnyVariables, type Exchange, type OperationContext, type TypedDocumentNode } from '@urql/core';
-import { BettermodeError, InvalidResponseError, SessionExpiredError, UnauthorizedError } from './bettermode-error';
-import { bettermodeAuthExchange } from './bettermode-auth-exchange';
+import { Client, type AnyVariables, type CombinedError, type Exchange, type OperationContext, type OperationResult, type TypedDocumentNode } from '@urql/core';
+import { pipe, subscribe, take } from 'wonka';
+import { BettermodeError, ClientClosedError, InvalidResponseError, TimeoutError } from './bettermode-error';
+import { bettermodeExchange } from './bettermode-exchange';
+import { defaultTransport } from './default-transport';
 import { ClientErrorCode } from './error-codes';
+import { errorFromAnswer, errorFromFailure } from './graphql-answer';
 import { memoryStorage } from './memory-storage';
-import { storedSessionFrom, toSession, type Session } from './session';
-import { SessionKeeper, type SessionChangeListener } from './session-keeper';
+import { PendingWork } from './pending-work';
+import type { Session, SessionChangeListener } from './session';
+import { SessionClock } from './session-clock';
+import { SessionMachine } from './session-machine';
 import type { SessionStorage } from './session-storage';
-import { timeoutFetch } from './timeout-fetch';
-import { toBettermodeError } from './to-bettermode-error';
+import { createTokenApi } from './token-api';
+import { fetchTransport } from './transport/fetch-transport';
 
 /** Options of {@link createBettermodeClient}. */
 export interface BettermodeClientOptions {
   /** The GraphQL endpoint. @defaultValue 'https://api.bettermode.com' */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** The community address guests get tokens for, e.g. 'community.bettermode.io'. Required unless `networkId` is given. */
-  networkDomain?: string;
+  networkDomain?: string | undefined;
   /** The network id, instead of `networkDomain`. */
-  networkId?: string;
-  /** Where the session is kept. @defaultValue memoryStorage() */
-  storage?: SessionStorage;
-  /** The fetch to use. @defaultValue globalThis.fetch */
-  fetch?: typeof fetch;
-  /** Refresh this long before the token expires; capped at half the token's lifetime. @defaultValue 60 */
-  refreshLeewaySeconds?: number;
-  /** Abort a request after this long. @defaultValue 10000 */
-  requestTimeoutMs?: number;
-  /** Extra urql exchanges, placed before the auth and fetch exchanges (e.g. a cache). */
-  exchanges?: Exchange[];
+  networkId?: string | undefined;
   /**
-   * Called after every session change.
-   * @remarks Reasons: `guest` (first guest token), `login`, `refresh`, `logout`,
-   * `session-expired` (the refresh token was refused; the session is a guest's again).
+   * Where the session is kept. Holders that share one storage share one session.
+   * @defaultValue memoryStorage()
    */
-  onSessionChange?: SessionChangeListener;
+  storage?: SessionStorage | undefined;
+  /**
+   * A fetch to send requests with. Without it, Node uses `node:http` with keep-alive connections
+   * and every other runtime the global `fetch`.
+   */
+  fetch?: typeof fetch | undefined;
+  /** Refresh this long before the token expires (less for short-lived tokens). @defaultValue 60 */
+  refreshLeewaySeconds?: number | undefined;
+  /** Give up on a request after this long, body included. @defaultValue 10000 */
+  requestTimeoutMs?: number | undefined;
+  /** Extra urql exchanges, placed before the client's own (e.g. a cache). */
+  exchanges?: Exchange[] | undefined;
+  /**
+   * Called after every session change, never awaited; a listener that throws is reported once
+   * with a warning and changes nothing.
+   * @remarks Reasons: `guest` (first guest token), `login`, `refresh`, `logout`, `session-expired`
+   * (the refresh token was refused; the session is a guest's again). A change made by another
+   * holder of the same storage is reported with its reason.
+   */
+  onSessionChange?: SessionChangeListener | undefined;
 }
 
 /** Credentials for {@link BettermodeClient.login}. */
@@ -61,17 +70,23 @@ export interface BettermodeClient {
     variables: Variables,
     context?: Partial<OperationContext>,
   ): Promise<Data>;
-  /** Logs a member in with the guest token and makes later operations use the member token. */
+  /**
+   * Logs a member in and makes later operations use the member token. Always wins over a refresh
+   * that began before it; logging in while a member ends the earlier session on the server.
+   */
   login(credentials: LoginCredentials): Promise<Session>;
-  /** Revokes the member session on the server (`logoutNetwork`); later operations are a guest's. */
+  /** Ends the member session on the server (`logoutNetwork`); later operations are a guest's. */
   logout(): Promise<void>;
-  /** The current session, or null before the first operation. Never includes tokens. */
+  /** The current session, or null before the first operation and after a logout. Never includes tokens. */
   getSession(): Promise<Session | null>;
-  /** Stops the client: later calls fail; nothing of it keeps the process alive. */
+  /** Stops the client: pending work fails with `CLIENT_CLOSED`, nothing is written afterwards, nothing keeps the process alive. */
   close(): void;
 }
 
 const packageName = '@bettermode-kit/client';
+
+/** How many request timeouts any promise of the client may take at most (queued transitions, a lease, a retry). */
+export const deadlineInTimeouts = 6;
 
 /**
  * Creates a client that gets a guest token on its own, swaps in the member token at
@@ -89,83 +104,81 @@ const packageName = '@bettermode-kit/client';
  */
 export function createBettermodeClient(options: BettermodeClientOptions): BettermodeClient {
   const settings = checkOptions(options);
-  const keeper = new SessionKeeper(options.storage ?? memoryStorage(), options.onSessionChange);
-  const fetchWithTimeout = timeoutFetch(options.fetch ?? ((input, init) => globalThis.fetch(input, init)), settings.requestTimeoutMs);
-  const tokenClient = new Client({ url: settings.endpoint, requestPolicy: 'network-only', preferGetMethod: false, fetch: fetchWithTimeout, exchanges: [fetchExchange] });
+  const transport = options.fetch ? fetchTransport(options.fetch) : defaultTransport();
+  const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
+  const network = options.networkId ? { networkId: options.networkId } : { networkDomain: options.networkDomain };
+  const api = createTokenApi({ transport, url: settings.endpoint, timeoutMs: settings.requestTimeoutMs, network, clock, secrets: () => machine.secrets() });
+  const machine: SessionMachine = new SessionMachine({ storage: options.storage ?? memoryStorage(), api, clock, onChange: options.onSessionChange });
   const urql = new Client({
     url: settings.endpoint,
     requestPolicy: 'network-only',
-    // Bettermode is spoken to with POST; GET would also put variables (a password) into URLs.
-    preferGetMethod: false,
-    fetch: fetchWithTimeout,
-    exchanges: [
-      ...(options.exchanges ?? []),
-      bettermodeAuthExchange({
-        keeper,
-        tokenClient,
-        network: options.networkId ? { networkId: options.networkId } : { networkDomain: options.networkDomain },
-        refreshLeewaySeconds: settings.refreshLeewaySeconds,
-        now: Date.now,
-      }),
-      fetchExchange,
-    ],
+    exchanges: [...(options.exchanges ?? []), bettermodeExchange({ machine, transport, clock, timeoutMs: settings.requestTimeoutMs })],
   });
-  let closed = false;
+  const deadlineMs = settings.requestTimeoutMs * deadlineInTimeouts;
+  const pending = new PendingWork(deadlineMs, () => new TimeoutError(`${packageName}: no answer within ${deadlineMs} ms`, { code: ClientErrorCode.Timeout }));
 
-  async function run<Data, Variables extends AnyVariables>(
+  function run<Data, Variables extends AnyVariables>(
     kind: 'query' | 'mutation',
     document: TypedDocumentNode<Data, Variables>,
     variables: Variables,
     context: Partial<OperationContext> | undefined,
-    secrets: string[] = [],
   ): Promise<Data> {
-    if (closed) throw new BettermodeError(`${packageName}: the client is closed`, { code: 'CLIENT_CLOSED' });
-    const source = kind === 'query' ? urql.query(document, variables, context) : urql.mutation(document, variables, context);
-    const result = await source.toPromise();
-    if (result.error) throw toBettermodeError(result.error, [...secrets, ...keeper.secrets()]);
-    if (result.data === undefined || result.data === null) {
-      throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
-    }
-    return result.data;
+    if (machine.closed) return Promise.reject(closedError());
+    let stop: (() => void) | undefined;
+    const result = new Promise<OperationResult<Data, Variables>>((resolve) => {
+      const source = kind === 'query' ? urql.query(document, variables, context) : urql.mutation(document, variables, context);
+      stop = pipe(source, take(1), subscribe(resolve)).unsubscribe;
+    });
+    return pending.add(result, stop).then((answer) => {
+      if (answer.error) throw clientError(answer.error, machine.secrets());
+      if (answer.data === undefined || answer.data === null) {
+        throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
+      }
+      return answer.data;
+    });
   }
 
   return {
     urql,
     query: (document, variables, context) => run('query', document, variables, context),
     mutate: (document, variables, context) => run('mutation', document, variables, context),
-    async login({ usernameOrEmail, password }) {
+    login(credentials) {
+      const { usernameOrEmail, password } = credentials ?? {};
       if (typeof usernameOrEmail !== 'string' || usernameOrEmail === '' || typeof password !== 'string' || password === '') {
-        throw new TypeError(`${packageName}: login() needs a usernameOrEmail and a password`);
+        return Promise.reject(new TypeError(`${packageName}: login() needs a usernameOrEmail and a password`));
       }
-      const data = await run('mutation', LoginNetworkDocument, { input: { usernameOrEmail, password } }, undefined, [password]);
-      const stored = storedSessionFrom(data.loginNetwork, 'member');
-      await keeper.set(stored, 'login');
-      return toSession(stored);
+      if (machine.closed) return Promise.reject(closedError());
+      return pending.add(machine.login({ usernameOrEmail, password }));
     },
-    async logout() {
-      await keeper.load();
-      const session = keeper.current;
-      if (session?.kind !== 'member') return;
-      let failure: BettermodeError | undefined;
-      if (session.sessionId) {
-        try {
-          await run('mutation', LogoutNetworkDocument, { input: { sessionId: session.sessionId } }, undefined);
-        } catch (error) {
-          failure = error as BettermodeError;
-        }
-      }
-      // Locally the member is gone whatever the server said; a session it no longer knows is logged out already.
-      if (keeper.current === session) await keeper.set(null, 'logout');
-      if (failure && !(failure instanceof UnauthorizedError) && !(failure instanceof SessionExpiredError)) throw failure;
+    logout() {
+      if (machine.closed) return Promise.reject(closedError());
+      return pending.add(machine.logout());
     },
-    async getSession() {
-      await keeper.load();
-      return keeper.current ? toSession(keeper.current) : null;
+    getSession() {
+      if (machine.closed) return Promise.reject(closedError());
+      return pending.add(machine.read());
     },
     close() {
-      closed = true;
+      if (machine.closed) return;
+      machine.close();
+      pending.close(closedError());
+      transport.close();
     },
   };
+}
+
+function closedError(): ClientClosedError {
+  return new ClientClosedError(`${packageName}: the client is closed`, { code: ClientErrorCode.ClientClosed });
+}
+
+/** The typed error for a failed urql result. */
+function clientError(error: CombinedError, secrets: readonly string[]): BettermodeError {
+  if (error.networkError instanceof BettermodeError) return error.networkError;
+  if (error.graphQLErrors.length > 0) {
+    const errors = error.graphQLErrors.map(({ message, path, extensions }) => ({ message, ...(path ? { path } : {}), ...(extensions ? { extensions } : {}) }));
+    return errorFromAnswer({ status: (error.response as { status?: number } | undefined)?.status ?? 200, data: undefined, errors, extensions: undefined, retryAfter: null }, secrets);
+  }
+  return errorFromFailure(error.networkError);
 }
 
 function checkOptions(options: BettermodeClientOptions) {
@@ -174,12 +187,13 @@ function checkOptions(options: BettermodeClientOptions) {
     throw new TypeError(`${packageName}: networkDomain (or networkId) is required, e.g. 'community.bettermode.io'`);
   }
   const endpoint = options.endpoint ?? 'https://api.bettermode.com';
+  let url: URL;
   try {
-    const url = new URL(endpoint);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http');
+    url = new URL(endpoint);
   } catch {
-    throw new TypeError(`${packageName}: endpoint must be an http(s) URL, got "${endpoint}"`);
+    throw new TypeError(`${packageName}: endpoint must be an http(s) URL`);
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`${packageName}: endpoint must be an http(s) URL, not ${url.protocol}`);
   const refreshLeewaySeconds = options.refreshLeewaySeconds ?? 60;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   if (!Number.isFinite(refreshLeewaySeconds) || refreshLeewaySeconds < 0) {
@@ -187,6 +201,9 @@ function checkOptions(options: BettermodeClientOptions) {
   }
   if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
     throw new TypeError(`${packageName}: requestTimeoutMs must be a positive number`);
+  }
+  if (options.storage !== undefined && typeof options.storage?.lock !== 'function') {
+    throw new TypeError(`${packageName}: storage must be a SessionStorage (memoryStorage(), webStorage(), fileStorage(), redisStorage())`);
   }
   return { endpoint, refreshLeewaySeconds, requestTimeoutMs };
 }

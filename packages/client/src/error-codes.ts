@@ -6,11 +6,17 @@ export const ClientErrorCode = {
   InvalidResponse: 'INVALID_RESPONSE',
   SessionExpired: 'SESSION_EXPIRED',
   GraphQL: 'GRAPHQL_ERROR',
+  ClientClosed: 'CLIENT_CLOSED',
 } as const;
 
 /** Codes the Bettermode API (and its emulator) put in `extensions.code`. */
 export const ApiErrorCode = {
+  /** Bettermode's "invalid access token"; sent with the message `Unauthorized`. */
   Unauthorized: '108',
+  /** Bettermode's "request limit reached". */
+  RequestLimit: '104',
+  /** Bettermode's "permission" error (e.g. an app not installed on the network). */
+  Forbidden: '102',
   InvalidCredentials: 'INVALID_CREDENTIALS',
   RateLimited: 'RATE_LIMITED',
 } as const;

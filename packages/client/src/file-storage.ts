@@ -1,44 +1,140 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { SessionStorage } from './session-storage';
+import { lock as lockFile } from 'proper-lockfile';
+import { LeaseMutex } from './lease-mutex';
+import type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
+
+/** Options of {@link fileStorage}. */
+export interface FileStorageOptions {
+  /**
+   * How long a refresh lease lasts: a holder that dies (or hangs) holding it blocks the others at
+   * most this long. At least 2000. @defaultValue 10000
+   */
+  leaseMs?: number;
+}
 
 /**
- * Keeps the session in a file, for scripts and CLIs that should not log in on every run.
+ * Keeps the session in a file, shared by every process on the machine that uses the same path:
+ * scripts and CLIs that should not log in on every run, cron jobs, worker pools.
  *
- * @remarks The file is created with mode 0600 (owner only) and replaced atomically: the new
- * content goes to a temporary file in the same folder, which is then renamed over the old one,
- * so a crash never leaves a half-written session and no other user can read it at any moment.
+ * @remarks The file is created with mode 0600 (owner only) in a folder created with mode 0700,
+ * and replaced atomically (a temporary file in the same folder, renamed over the old one), so a
+ * crash never leaves a half-written session. Processes coordinate with `proper-lockfile`: a lease
+ * around each refresh (kept fresh while its holder lives, taken over once a dead holder's goes
+ * stale) and a short lock around each compare-and-set write. `fs.watch` hints at changes.
  *
- * @param path - the session file; its folder is created (mode 0700) when missing
+ * @param path - the session file; its folder is created when missing
  */
-export function fileStorage(path: string): SessionStorage {
+export function fileStorage(path: string, options: FileStorageOptions = {}): SessionStorage {
   if (typeof path !== 'string' || path.trim() === '') {
     throw new TypeError('@bettermode-kit/client: fileStorage() needs a file path');
   }
+  const leaseMs = Math.max(options.leaseMs ?? 10_000, 2000);
   const folder = dirname(path);
+  const name = basename(path);
+  // Clients in one process queue here first, so only one of them polls the lock file.
+  const localMutex = new LeaseMutex(leaseMs, leaseMs * 2);
+  const listeners = new Set<() => void>();
+  let watcher: FSWatcher | undefined;
+
+  const readEntry = async (): Promise<StoredEntry> => {
+    let raw: string;
+    try {
+      raw = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { value: null, version: 0 };
+      throw error;
+    }
+    try {
+      const parsed = JSON.parse(raw) as Partial<StoredEntry>;
+      if (typeof parsed.version === 'number' && typeof parsed.value === 'string') return { value: parsed.value, version: parsed.version };
+    } catch {
+      // not ours: handed on as is, and the client reports it as not a valid session
+    }
+    return { value: raw, version: 0 };
+  };
+
+  const replace = async (content: string) => {
+    const temporary = join(folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  };
+
+  // proper-lockfile keys its own bookkeeping by the locked path, so each lock gets a path of its own
+  // (`session.json.write` → the folder `session.json.write.lock`); the paths need not exist.
+  const lockOptions = (stale: number, waitMs: number) => ({
+    realpath: false,
+    stale,
+    retries: { retries: Math.ceil(waitMs / 50), factor: 1, minTimeout: 50, maxTimeout: 50 },
+    // The lease was lost (its lock went stale and another process took it): the version check
+    // refuses this holder's write, so there is nothing to crash for.
+    onCompromised: () => undefined,
+  });
+
   return {
-    async read() {
-      try {
-        return await readFile(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
-    },
-    async write(value) {
+    read: readEntry,
+    async write(value, expectedVersion) {
       await mkdir(folder, { recursive: true, mode: 0o700 });
-      const temporary = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+      const release = await lockFile(`${path}.write`, lockOptions(2000, 10_000));
       try {
-        await writeFile(temporary, value, { mode: 0o600, flag: 'wx' });
-        await rename(temporary, path);
-      } catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
+        const current = await readEntry().catch(() => ({ value: null, version: 0 }));
+        if (current.version !== expectedVersion) return null;
+        await replace(JSON.stringify({ version: current.version + 1, value }));
+        return current.version + 1;
+      } finally {
+        await release().catch(() => undefined);
       }
     },
-    async remove() {
-      await rm(path, { force: true });
+    async lock() {
+      const local = await localMutex.acquire();
+      if (!local) return null;
+      try {
+        await mkdir(folder, { recursive: true, mode: 0o700 });
+        const release = await lockFile(`${path}.refresh`, lockOptions(leaseMs, leaseMs * 1.5));
+        let released = false;
+        const done = async () => {
+          if (released) return;
+          released = true;
+          clearTimeout(lapse);
+          await release().catch(() => undefined);
+          await local.release();
+        };
+        // Held until released, or until the lease runs out (a holder stuck in a refresh).
+        const lapse = setTimeout(() => void done(), leaseMs);
+        lapse.unref();
+        return { release: done } satisfies SessionLease;
+      } catch {
+        await local.release();
+        return null;
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!watcher) {
+        try {
+          mkdirSync(folder, { recursive: true, mode: 0o700 });
+          watcher = watch(folder, { persistent: false }, (_event, changed) => {
+            if (changed === null || changed === name) for (const each of listeners) each();
+          });
+          watcher.on('error', () => undefined);
+        } catch {
+          // No folder yet, or no watching here: changes are still found before each refresh.
+        }
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          watcher?.close();
+          watcher = undefined;
+        }
+      };
     },
   };
 }

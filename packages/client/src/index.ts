@@ -3,11 +3,12 @@ export { memoryStorage } from './memory-storage';
 export { webStorage } from './web-storage';
 export {
   BettermodeError,
+  ClientClosedError,
   HttpError,
   InvalidCredentialsError,
   InvalidResponseError,
   NetworkError,
-  RateLimitError,
+  RateLimitedError,
   SessionExpiredError,
   TimeoutError,
   UnauthorizedError,
@@ -15,7 +16,7 @@ export {
 export { ApiErrorCode, ClientErrorCode } from './error-codes';
 export type { BettermodeClient, BettermodeClientOptions, LoginCredentials } from './create-bettermode-client';
 export type { BettermodeErrorDetails, BettermodeGraphQLError } from './bettermode-error';
-export type { Session, SessionChangeReason } from './session';
-export type { SessionChangeListener } from './session-keeper';
-export type { SessionStorage } from './session-storage';
-export type { WebStorageLike } from './web-storage';
+export type { MemoryStorageOptions } from './memory-storage';
+export type { Session, SessionChangeListener, SessionChangeReason } from './session';
+export type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
+export type { WebStorageLike, WebStorageOptions } from './web-storage';

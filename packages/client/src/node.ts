@@ -1,3 +1,2 @@
 export { fileStorage } from './file-storage';
-export { nodeHttpFetch } from './node-http-fetch';
-export type { NodeHttpFetch, NodeHttpFetchOptions } from './node-http-fetch';
+export type { FileStorageOptions } from './file-storage';

@@ -3,6 +3,7 @@ import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createBettermodeClient, memoryStorage } from './index';
 import { startFaultProxy } from './testing/fault-proxy';
+import { readStoredSession } from './testing/stored-session';
 
 const password = 'bettermodepassword';
 const wrongPassword = 'wrong-password-value';
@@ -36,11 +37,10 @@ test('no token or password appears in anything printed, thrown or stacked', asyn
   const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, storage, requestTimeoutMs: 2000 });
   const secrets = new Set<string>([password, wrongPassword]);
   const rememberTokens = async () => {
-    const text = await storage.read();
-    if (!text) return;
-    const { accessToken, refreshToken } = JSON.parse(text) as { accessToken: string; refreshToken: string };
-    secrets.add(accessToken);
-    secrets.add(refreshToken);
+    const session = await readStoredSession(storage);
+    if (!session) return;
+    secrets.add(session.accessToken);
+    secrets.add(session.refreshToken);
   };
   const thrown: unknown[] = [];
   const attempt = async (work: () => Promise<unknown>) => {

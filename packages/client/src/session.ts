@@ -10,12 +10,17 @@ export interface Session {
   expiresAt: Date;
 }
 
-/** Why the session changed, as told to `onSessionChange`. */
+/**
+ * Why the session changed, as told to `onSessionChange`. A change made by another holder of a
+ * shared storage is reported with that holder's reason.
+ */
 export type SessionChangeReason = 'guest' | 'login' | 'refresh' | 'logout' | 'session-expired';
 
-/** The session with its tokens, as kept in a {@link SessionStorage}. */
+/** Called after every session change; null means no session (after a logout). */
+export type SessionChangeListener = (session: Session | null, reason: SessionChangeReason) => void;
+
+/** The session with its tokens, as kept in a storage. */
 export interface StoredSession {
-  version: 1;
   kind: Session['kind'];
   accessToken: string;
   refreshToken: string;
@@ -23,66 +28,92 @@ export interface StoredSession {
   sessionId: string | null;
   member: Session['member'];
   role: Session['role'];
-  /** Access token expiry in ms on this machine's clock (server skew already corrected). */
+  /** The token's `exp` in ms since the epoch, on the server's clock; 0 when it cannot be read. */
   expiresAt: number;
-  /** When the token was received, in ms on this machine's clock. */
-  receivedAt: number;
+  /** The token's `iat` in ms, on the server's clock; 0 when it cannot be read. */
+  issuedAt: number;
+}
+
+/** What a storage holds: the session (null after a logout) and why it was last changed. */
+interface Envelope {
+  v: 2;
+  reason: SessionChangeReason;
+  session: StoredSession | null;
 }
 
 /**
- * Builds a stored session from an AuthToken answer. The expiry comes from the token's `exp`,
- * moved onto this machine's clock by the skew seen in `iat` (the server just issued it); a token
- * that cannot be decoded counts as already expired. The token is never verified here.
+ * Builds a stored session from an AuthToken answer. `exp` and `iat` are taken at their own
+ * precision (whole seconds or finer); a token that cannot be decoded counts as expired. The token
+ * is never verified here: only the server can.
  */
-export function storedSessionFrom(token: AuthTokenFieldsFragment, kind: Session['kind'], now = Date.now()): StoredSession {
+export function storedSessionFrom(token: AuthTokenFieldsFragment, kind: Session['kind']): StoredSession {
+  let expiresAt = 0;
+  let issuedAt = 0;
+  try {
+    const { exp, iat } = decodeJwt(token.accessToken);
+    if (typeof exp === 'number' && Number.isFinite(exp)) expiresAt = exp * 1000;
+    if (typeof iat === 'number' && Number.isFinite(iat)) issuedAt = iat * 1000;
+  } catch {
+    // Unreadable: expiresAt 0 makes it due at once.
+  }
   return {
-    version: 1,
     kind,
     accessToken: token.accessToken,
     refreshToken: token.refreshToken,
     sessionId: kind === 'member' ? (token.member.activeSession?.id ?? null) : null,
     member: { id: token.member.id, name: token.member.name, username: token.member.username },
     role: { id: token.role.id, name: token.role.name, type: token.role.type, scopes: [...token.role.scopes] },
-    expiresAt: localExpiry(token.accessToken, now),
-    receivedAt: now,
+    expiresAt,
+    issuedAt,
   };
 }
 
-function localExpiry(accessToken: string, now: number): number {
-  try {
-    const { exp, iat } = decodeJwt(accessToken);
-    if (typeof exp !== 'number') return 0;
-    const skew = typeof iat === 'number' ? iat * 1000 - now : 0;
-    return exp * 1000 - skew;
-  } catch {
-    return 0;
-  }
+/** The public view of a stored session; `offsetMs` is the server's clock minus this machine's. */
+export function toSession(stored: StoredSession, offsetMs = 0): Session {
+  return {
+    kind: stored.kind,
+    member: { ...stored.member },
+    role: { ...stored.role, scopes: [...stored.role.scopes] },
+    expiresAt: new Date(stored.expiresAt - offsetMs),
+  };
 }
 
-/** The public view of a stored session. */
-export function toSession(stored: StoredSession): Session {
-  return { kind: stored.kind, member: { ...stored.member }, role: { ...stored.role, scopes: [...stored.role.scopes] }, expiresAt: new Date(stored.expiresAt) };
+/** The text a storage keeps for a session change. */
+export function serializeSession(session: StoredSession | null, reason: SessionChangeReason): string {
+  const envelope: Envelope = { v: 2, reason, session };
+  return JSON.stringify(envelope);
 }
 
-/** Parses what a storage returned; anything that is not a stored session gives null. */
-export function parseStoredSession(text: string): StoredSession | null {
+/** Parses what a storage holds; `invalid` for anything that is not a stored session. */
+export function parseStoredValue(text: string | null): { session: StoredSession | null; reason: SessionChangeReason } | 'invalid' {
+  if (text === null) return { session: null, reason: 'logout' };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return null;
+    return 'invalid';
   }
-  if (typeof value !== 'object' || value === null) return null;
-  const candidate = value as Partial<StoredSession>;
-  const valid =
-    candidate.version === 1 &&
+  const envelope = value as Partial<Envelope> | null;
+  if (typeof envelope !== 'object' || envelope === null || envelope.v !== 2 || !isReason(envelope.reason)) return 'invalid';
+  if (envelope.session === null) return { session: null, reason: envelope.reason };
+  return isStoredSession(envelope.session) ? { session: envelope.session, reason: envelope.reason } : 'invalid';
+}
+
+const reasons: readonly string[] = ['guest', 'login', 'refresh', 'logout', 'session-expired'];
+const isReason = (value: unknown): value is SessionChangeReason => typeof value === 'string' && reasons.includes(value);
+
+function isStoredSession(value: unknown): value is StoredSession {
+  const candidate = value as Partial<StoredSession> | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
     (candidate.kind === 'guest' || candidate.kind === 'member') &&
     typeof candidate.accessToken === 'string' &&
     typeof candidate.refreshToken === 'string' &&
     typeof candidate.expiresAt === 'number' &&
-    typeof candidate.receivedAt === 'number' &&
+    typeof candidate.issuedAt === 'number' &&
     typeof candidate.member?.id === 'string' &&
     typeof candidate.role?.name === 'string' &&
-    Array.isArray(candidate.role?.scopes);
-  return valid ? (candidate as StoredSession) : null;
+    Array.isArray(candidate.role?.scopes)
+  );
 }

@@ -2,7 +2,17 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Faults the real emulator cannot produce. */
-export type Fault = 'none' | 'http-500' | 'html-502' | 'truncated-json' | 'empty-200' | 'hang' | 'reset' | 'always-unauthorized' | 'always-http-401';
+export type Fault =
+  | 'none'
+  | 'http-500'
+  | 'html-502'
+  | 'truncated-json'
+  | 'empty-200'
+  | 'hang'
+  | 'stall-body'
+  | 'reset'
+  | 'always-unauthorized'
+  | 'always-http-401';
 
 /**
  * A proxy in front of the emulator that passes requests through, or answers with the fault it
@@ -28,6 +38,12 @@ export async function startFaultProxy(target: string) {
         response.writeHead(200, { 'content-type': 'application/json' }).end('');
         return;
       case 'hang':
+        hanging.add(() => response.destroy());
+        return;
+      case 'stall-body':
+        // Headers and the start of a body, then nothing: only a timeout over the whole response ends it.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"data":');
         hanging.add(() => response.destroy());
         return;
       case 'reset':

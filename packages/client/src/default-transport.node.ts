@@ -1,0 +1,7 @@
+import { nodeTransport } from './transport/node-transport';
+import type { Transport } from './transport/transport';
+
+/** The transport used on Node when no `fetch` is passed (the package's `node` export condition). */
+export function defaultTransport(): Transport {
+  return nodeTransport();
+}

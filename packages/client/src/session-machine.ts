@@ -1,0 +1,401 @@
+import { BettermodeError, ClientClosedError, SessionExpiredError, UnauthorizedError } from './bettermode-error';
+import { ClientErrorCode } from './error-codes';
+import { parseStoredValue, serializeSession, toSession, type Session, type SessionChangeListener, type SessionChangeReason, type StoredSession } from './session';
+import type { SessionClock } from './session-clock';
+import type { SessionStorage, StoredEntry } from './session-storage';
+import type { TokenApi } from './token-api';
+
+/** What the machine works with. */
+export interface SessionMachineOptions {
+  storage: SessionStorage;
+  api: TokenApi;
+  clock: SessionClock;
+  onChange?: SessionChangeListener | undefined;
+}
+
+/** Credentials for a login. */
+export interface Credentials {
+  usernameOrEmail: string;
+  password: string;
+}
+
+const warningPrefix = '@bettermode-kit/client:';
+
+/**
+ * The one place where the session changes.
+ *
+ * States: no session, guest, member. Transitions: the first guest token, refresh (a member's
+ * `tokens(refreshToken)`, a guest's new guest token), login, logout, session expired (the
+ * refresh token was refused), and adopting what another holder of the same storage stored.
+ *
+ * Rules, in the order a reader meets them below:
+ * 1. Transitions run one at a time, in call order, in one queue; listeners are told after each
+ *    one commits and are never awaited, so a listener may call the client.
+ * 2. Every applied change bumps `generation`. Operations remember the generation of the token they
+ *    sent; an auth failure for an older generation just retries with the current token.
+ * 3. Concurrent callers share one transition (single flight) keyed by what it starts from.
+ * 4. Before refreshing, a holder takes the storage's lease, reads the store again and adopts a
+ *    newer session instead of refreshing. Writes are compare-and-set on the version last seen:
+ *    a refresh that lost the race adopts the winner's session; login and logout (the user's
+ *    own acts) overwrite whatever is there.
+ * 5. Only Bettermode's own refusal of a refresh token ends a member session, and only after the
+ *    store shows no newer session. A transient failure keeps the session.
+ * 6. A member session that nobody will hold any more (replaced by a login, or lost a race) is
+ *    logged out on the server.
+ * 7. After `close()` nothing is written and every queued transition fails with CLIENT_CLOSED.
+ */
+export class SessionMachine {
+  #session: StoredSession | null = null;
+  #version = 0;
+  #generation = 0;
+  #loaded = false;
+  #unsaved = false;
+  #closed = false;
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #flights = new Map<string, Promise<void>>();
+  #notifications: [Session | null, SessionChangeReason][] = [];
+  #syncRequested = false;
+  #unsubscribe: (() => void) | undefined;
+  readonly #warned = new Set<string>();
+  readonly #storage: SessionStorage;
+  readonly #api: TokenApi;
+  readonly #clock: SessionClock;
+  readonly #onChange: SessionChangeListener | undefined;
+
+  constructor(options: SessionMachineOptions) {
+    this.#storage = options.storage;
+    this.#api = options.api;
+    this.#clock = options.clock;
+    this.#onChange = options.onChange;
+  }
+
+  /** The session to send now, or null when a transition must run first. The operations' fast path. */
+  usable(): StoredSession | null {
+    const session = this.#session;
+    return session !== null && !this.#clock.isDue(session) ? session : null;
+  }
+
+  /** The current session even when due (after {@link prepare}, so a retry never loops). */
+  get session(): StoredSession | null {
+    return this.#session;
+  }
+
+  /** Bumped by every applied change. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Makes the session usable: loads it, gets the first guest token, or refreshes one that is due. */
+  prepare(): Promise<void> {
+    return this.#flight(`prepare:${this.#generation}`, () => this.#prepare());
+  }
+
+  /** After Bettermode refused a token of `generation`: adopt a newer one, or refresh (once for all callers). */
+  recover(generation: number): Promise<void> {
+    return this.#flight(`recover:${generation}`, () => this.#recover(generation));
+  }
+
+  login(credentials: Credentials): Promise<Session> {
+    return this.#enqueue(() => this.#login(credentials));
+  }
+
+  logout(): Promise<void> {
+    return this.#enqueue(() => this.#logout());
+  }
+
+  /** The session as the store has it now. */
+  async read(): Promise<Session | null> {
+    await this.#enqueue(async () => {
+      if (!(await this.#load())) await this.#sync(true);
+    });
+    return this.#session ? toSession(this.#session, this.#clock.offsetMs) : null;
+  }
+
+  /** The current tokens, to keep out of any message. */
+  secrets(): string[] {
+    return this.#session ? [this.#session.accessToken, this.#session.refreshToken] : [];
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  // Rule 1: one transition at a time; listeners after it.
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      if (this.#closed) throw closedError();
+      try {
+        return await work();
+      } finally {
+        this.#notify();
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // Rule 3: callers wanting the same transition share it.
+  #flight(key: string, work: () => Promise<void>): Promise<void> {
+    let flight = this.#flights.get(key);
+    if (!flight) {
+      flight = this.#enqueue(work).finally(() => this.#flights.delete(key));
+      this.#flights.set(key, flight);
+    }
+    return flight;
+  }
+
+  async #prepare(): Promise<void> {
+    const fresh = await this.#load();
+    if (this.usable()) return;
+    await this.#withLease(async () => {
+      if (!fresh) await this.#sync(true);
+      if (!this.usable()) await this.#renew();
+    });
+  }
+
+  async #recover(generation: number): Promise<void> {
+    await this.#load();
+    if (generation !== this.#generation) return;
+    await this.#withLease(async () => {
+      await this.#sync(true);
+      if (generation === this.#generation) await this.#renew();
+    });
+  }
+
+  /** Replaces a missing or due session: the network part of a refresh. */
+  async #renew(): Promise<void> {
+    const from = this.#session;
+    if (from === null) return this.#commit(await this.#api.guest(), 'guest');
+    if (from.kind === 'guest') return this.#commit(await this.#api.guest(), 'refresh');
+    let next: StoredSession;
+    try {
+      next = await this.#api.refresh(from.refreshToken);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) throw error;
+      // Rule 5: refused. A peer may have rotated the token meanwhile: the store decides.
+      if ((await this.#sync(true)) && this.#session !== from) {
+        if (this.#session && this.#clock.isDue(this.#session)) return this.#renew();
+        return;
+      }
+      const guest = await this.#api.guest().catch(() => null);
+      await this.#commit(guest, 'session-expired');
+      throw new SessionExpiredError('The member session has ended (Bettermode refused its refresh token); log in again', {
+        code: ClientErrorCode.SessionExpired,
+        graphQLErrors: error.graphQLErrors,
+      });
+    }
+    await this.#commit(next, 'refresh');
+  }
+
+  async #login(credentials: Credentials): Promise<Session> {
+    const fresh = await this.#load();
+    return this.#withLease(async () => {
+      if (!fresh) await this.#sync(true);
+      if (!this.usable()) await this.#renew().catch(ignoreSessionExpired);
+      if (!this.#session) await this.#commit(await this.#api.guest(), 'guest');
+      const replaced: StoredSession[] = [];
+      const bearer = this.#session as StoredSession | null;
+      if (!bearer) throw new BettermodeError('No token to log in with', { code: ClientErrorCode.InvalidResponse });
+      let member: StoredSession;
+      try {
+        member = await this.#api.login(credentials, bearer.accessToken);
+      } catch (error) {
+        if (!(error instanceof UnauthorizedError)) throw error;
+        // The token sent was refused (revoked elsewhere): once more with a new guest token.
+        if (bearer.kind === 'member') replaced.push(bearer);
+        await this.#commit(await this.#api.guest(), 'guest');
+        member = await this.#api.login(credentials, (this.#session ?? bearer).accessToken);
+      }
+      replaced.push(...(await this.#commitOver(member, 'login')));
+      // Rule 6: logging in while a member ends the earlier member session on the server.
+      for (const old of replaced) if (old.kind === 'member' && old.sessionId !== member.sessionId) await this.#revokeQuietly(old);
+      return toSession(member, this.#clock.offsetMs);
+    });
+  }
+
+  async #logout(): Promise<void> {
+    const fresh = await this.#load();
+    await this.#withLease(async () => {
+      if (!fresh) await this.#sync(true);
+      const session = this.#session;
+      if (session?.kind !== 'member') return;
+      let failure: unknown;
+      try {
+        await this.#revoke(session);
+      } catch (error) {
+        failure = error;
+      }
+      // Locally the member is gone whatever the server said.
+      const replaced = await this.#commitOver(null, 'logout');
+      for (const old of replaced) if (old.kind === 'member' && old.sessionId !== session.sessionId) await this.#revokeQuietly(old);
+      if (failure) throw failure;
+    });
+  }
+
+  /** Ends a member session on the server, with a fresh token of it if its own is due. */
+  async #revoke(session: StoredSession): Promise<void> {
+    if (!session.sessionId) return;
+    let bearer = session.accessToken;
+    if (this.#clock.isDue(session)) {
+      try {
+        bearer = (await this.#api.refresh(session.refreshToken)).accessToken;
+      } catch (error) {
+        if (error instanceof UnauthorizedError) return; // already ended
+        throw error;
+      }
+    }
+    try {
+      await this.#api.logout(session.sessionId, bearer);
+    } catch (error) {
+      // Unauthorized or not found: the session is gone already, which is what was asked.
+      if (error instanceof UnauthorizedError || (error instanceof BettermodeError && error.code === 'NOT_FOUND')) return;
+      throw error;
+    }
+  }
+
+  async #revokeQuietly(session: StoredSession): Promise<void> {
+    if (this.#closed) return;
+    await this.#revoke(session).catch(() => undefined);
+  }
+
+  /** Reads the storage the first time; true when it just did (so there is nothing newer to sync). */
+  async #load(): Promise<boolean> {
+    if (this.#loaded) return false;
+    this.#loaded = true;
+    let entry: StoredEntry;
+    try {
+      entry = await this.#storage.read();
+    } catch {
+      this.#warnOnce('read', 'the stored session could not be read; starting without one');
+      entry = { value: null, version: 0 };
+    }
+    this.#adopt(entry, false);
+    if (!this.#closed) this.#unsubscribe = this.#storage.subscribe(() => this.#onHint());
+    return true;
+  }
+
+  /** A hint that another holder wrote: read again, once for any number of hints in a row. */
+  #onHint(): void {
+    if (this.#syncRequested || this.#closed) return;
+    this.#syncRequested = true;
+    this.#enqueue(async () => {
+      this.#syncRequested = false;
+      await this.#sync(true);
+    }).catch(() => undefined);
+  }
+
+  /** Adopts the stored entry when another holder changed it. False when the storage could not be read. */
+  async #sync(notify: boolean): Promise<boolean> {
+    let entry: StoredEntry;
+    try {
+      entry = await this.#storage.read();
+    } catch {
+      this.#warnOnce('read', 'the stored session could not be read; starting without one');
+      return false;
+    }
+    if (entry.version !== this.#version) this.#adopt(entry, notify);
+    return true;
+  }
+
+  #adopt(entry: StoredEntry, notify: boolean): void {
+    const parsed = parseStoredValue(entry.value);
+    if (parsed === 'invalid') this.#warnOnce('invalid', 'the stored session is not valid; starting without one');
+    const session = parsed === 'invalid' ? null : parsed.session;
+    this.#unsaved = false;
+    this.#apply(session, entry.version, parsed === 'invalid' ? 'logout' : parsed.reason, notify && (session !== null || this.#session !== null));
+  }
+
+  // Rule 4: compare-and-set on the version last seen.
+  async #commit(next: StoredSession | null, reason: SessionChangeReason): Promise<void> {
+    const written = await this.#write(next, reason);
+    if (written === null) {
+      // Another holder wrote first: its session stands, and ours (if a member's) has no holder.
+      const readable = await this.#sync(true);
+      if (!readable) this.#apply(next, this.#version, reason, true);
+      else if (next?.kind === 'member' && next.sessionId !== this.#session?.sessionId) await this.#revokeQuietly(next);
+      return;
+    }
+    this.#apply(next, written ?? this.#version, reason, true);
+    this.#unsaved = written === undefined;
+  }
+
+  /** Writes over whatever is stored (login, logout); returns the member sessions it replaced. */
+  async #commitOver(next: StoredSession | null, reason: SessionChangeReason): Promise<StoredSession[]> {
+    const replaced: StoredSession[] = [];
+    for (let attempt = 0; ; attempt += 1) {
+      const before = this.#session;
+      if (before?.kind === 'member' && !replaced.some((old) => old.sessionId === before.sessionId)) replaced.push(before);
+      const written = attempt < 5 ? await this.#write(next, reason) : undefined;
+      if (written !== null) {
+        this.#apply(next, written ?? this.#version, reason, true);
+        this.#unsaved = written === undefined;
+        return replaced;
+      }
+      if (!(await this.#sync(false))) {
+        this.#apply(next, this.#version, reason, true);
+        return replaced;
+      }
+    }
+  }
+
+  /** The new version; null when another holder wrote first; undefined when the storage failed (kept in memory). */
+  async #write(next: StoredSession | null, reason: SessionChangeReason): Promise<number | null | undefined> {
+    // Rule 7: nothing is written after close().
+    if (this.#closed) throw closedError();
+    try {
+      return await this.#storage.write(serializeSession(next, reason), this.#version);
+    } catch {
+      this.#warnOnce('write', 'the session could not be saved to its storage; it is kept in memory');
+      return undefined;
+    }
+  }
+
+  #apply(next: StoredSession | null, version: number, reason: SessionChangeReason, notify: boolean): void {
+    this.#session = next;
+    this.#version = version;
+    this.#generation += 1;
+    if (notify && this.#onChange) this.#notifications.push([next ? toSession(next, this.#clock.offsetMs) : null, reason]);
+  }
+
+  async #withLease<T>(work: () => Promise<T>): Promise<T> {
+    const lease = await this.#storage.lock().catch(() => null);
+    try {
+      return await work();
+    } finally {
+      await lease?.release().catch(() => undefined);
+    }
+  }
+
+  #notify(): void {
+    const pending = this.#notifications;
+    if (pending.length === 0) return;
+    this.#notifications = [];
+    for (const [session, reason] of pending) {
+      try {
+        this.#onChange?.(session, reason);
+      } catch (error) {
+        this.#warnOnce('listener', `an onSessionChange listener threw (${error instanceof Error ? error.name : typeof error}); the session change stands`);
+      }
+    }
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    console.warn(`${warningPrefix} ${message}`);
+  }
+}
+
+function closedError(): ClientClosedError {
+  return new ClientClosedError('@bettermode-kit/client: the client is closed', { code: ClientErrorCode.ClientClosed });
+}
+
+function ignoreSessionExpired(error: unknown): void {
+  if (!(error instanceof SessionExpiredError)) throw error;
+}

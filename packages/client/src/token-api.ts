@@ -1,0 +1,99 @@
+import {
+  LoginNetworkDocument,
+  LogoutNetworkDocument,
+  TokensDocument,
+  type AuthTokenFieldsFragment,
+  type TokensQueryVariables,
+} from '@bettermode-kit/operations';
+import { stringifyDocument } from '@urql/core';
+import { BettermodeError, HttpError, InvalidResponseError, NetworkError } from './bettermode-error';
+import { ClientErrorCode } from './error-codes';
+import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
+import { storedSessionFrom, type StoredSession } from './session';
+import type { SessionClock } from './session-clock';
+import type { Transport } from './transport/transport';
+
+/** The calls that obtain and end tokens; each throws a typed {@link BettermodeError}. */
+export interface TokenApi {
+  /** A new guest session: `tokens(networkDomain | networkId)`. */
+  guest(): Promise<StoredSession>;
+  /** The next tokens of a member session: `tokens(refreshToken)`. */
+  refresh(refreshToken: string): Promise<StoredSession>;
+  /** `loginNetwork`, sent with `bearer` (a guest's or a member's access token). */
+  login(credentials: { usernameOrEmail: string; password: string }, bearer: string): Promise<StoredSession>;
+  /** `logoutNetwork(sessionId)`, sent with an access token of that session. */
+  logout(sessionId: string, bearer: string): Promise<void>;
+}
+
+export interface TokenApiOptions {
+  transport: Transport;
+  url: string;
+  timeoutMs: number;
+  network: Pick<TokensQueryVariables, 'networkDomain' | 'networkId'>;
+  clock: SessionClock;
+  /** Values to keep out of errors besides the call's own (the current tokens). */
+  secrets: () => readonly string[];
+}
+
+/**
+ * Sends the token operations straight over the transport, never through the urql pipeline: they
+ * must not wait behind the operations that wait for them. A refresh or a logout whose answer was
+ * lost is sent once more with the same token: if the server did act on the first, its reuse
+ * interval answers the second with the same result, and a lost answer costs no session.
+ */
+export function createTokenApi({ transport, url, timeoutMs, network, clock, secrets }: TokenApiOptions): TokenApi {
+  async function post(document: typeof TokensDocument | typeof LoginNetworkDocument | typeof LogoutNetworkDocument, operationName: string, variables: object, bearer: string | null, ownSecrets: string[]) {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    const sentAt = Date.now();
+    let response;
+    try {
+      response = await transport.send({ url, body: JSON.stringify({ query: stringifyDocument(document), operationName, variables }), headers, timeoutMs });
+    } catch (failure) {
+      throw errorFromFailure(failure);
+    }
+    const receivedAt = Date.now();
+    clock.observeRoundTrip(receivedAt - sentAt);
+    const answer = readGraphqlAnswer(response);
+    if (answer instanceof BettermodeError) throw answer;
+    if (answer.errors?.length) throw errorFromAnswer(answer, [...ownSecrets, ...secrets()]);
+    return { data: answer.data ?? {}, sentAt, receivedAt };
+  }
+
+  async function session(field: 'tokens' | 'loginNetwork', call: ReturnType<typeof post>, kind: StoredSession['kind']) {
+    const { data, sentAt, receivedAt } = await call;
+    const token = data[field] as AuthTokenFieldsFragment | undefined;
+    if (!token?.accessToken) throw new InvalidResponseError(`${field} answered without a token`, { code: ClientErrorCode.InvalidResponse });
+    const stored = storedSessionFrom(token, kind);
+    clock.observeToken(stored, sentAt, receivedAt);
+    return stored;
+  }
+
+  const guest = () => session('tokens', post(TokensDocument, 'Tokens', network, null, []), 'guest');
+
+  return {
+    guest: () => once(guest),
+    refresh: (refreshToken) => once(() => session('tokens', post(TokensDocument, 'Tokens', { refreshToken }, null, [refreshToken]), 'member')),
+    login: (credentials, bearer) =>
+      session('loginNetwork', post(LoginNetworkDocument, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]), 'member'),
+    logout: (sessionId, bearer) =>
+      once(async () => {
+        await post(LogoutNetworkDocument, 'LogoutNetwork', { input: { sessionId } }, bearer, [bearer]);
+      }),
+  };
+}
+
+/**
+ * Runs `call`, and once more if its answer was lost on the way (the connection dropped, a 5xx
+ * from a proxy). A timeout is not retried here: that would double the caller's wait; the next
+ * refresh sends the same token, which the server's reuse interval answers.
+ */
+async function once<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const transient = error instanceof NetworkError || (error instanceof HttpError && (error.status ?? 0) >= 500);
+    if (!transient) throw error;
+    return call();
+  }
+}
