@@ -4,6 +4,8 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createBettermodeClient, memoryStorage } from './index';
 import { startFaultProxy } from './testing/fault-proxy';
 import { readStoredSession } from './testing/stored-session';
+import { transports } from './testing/transports';
+import { inspect } from 'node:util';
 
 const password = 'bettermodepassword';
 const wrongPassword = 'wrong-password-value';
@@ -74,6 +76,40 @@ test('no token or password appears in anything printed, thrown or stacked', asyn
     ].join('\n');
     expect(secrets.size).toBeGreaterThanOrEqual(6);
     for (const secret of secrets) expect(seen.includes(secret), 'a secret value was printed or thrown').toBe(false);
+  } finally {
+    bm.close();
+    await proxy.stop();
+    await emulator.stop();
+  }
+});
+
+test.each(transports)('a token the server echoes in an error appears in no form of the error (%s)', async (_name, fetchOption) => {
+  const emulator = await startEmulator();
+  const proxy = await startFaultProxy(emulator.url);
+  const storage = memoryStorage();
+  const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, storage, fetch: fetchOption });
+  try {
+    await bm.login({ usernameOrEmail: 'bettermodeuser', password });
+    const session = await readStoredSession(storage);
+    const secrets = [session?.accessToken as string, session?.refreshToken as string, 'my-secret-variable-value'];
+    proxy.setFault('echo-secrets');
+    const variables = { password: 'my-secret-variable-value' } as Record<string, never>;
+    const error = await bm.query(AuthMemberDocument, variables).catch((caught: unknown) => caught);
+    const raw = await bm.urql.query(AuthMemberDocument, variables).toPromise();
+    expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+    const value = error as Error & { cause?: unknown; graphQLErrors?: unknown };
+    const forms = [
+      value.message,
+      value.stack ?? '',
+      String(value.cause),
+      JSON.stringify(value.graphQLErrors),
+      inspect(value, { depth: Infinity }),
+      JSON.stringify(value),
+      inspect(raw.error, { depth: Infinity }),
+      JSON.stringify(raw.error?.graphQLErrors),
+    ];
+    expect(forms.join('\n')).toContain('[redacted]');
+    for (const secret of secrets) for (const form of forms) expect(form.includes(secret), `a secret in ${form.slice(0, 80)}`).toBe(false);
   } finally {
     bm.close();
     await proxy.stop();

@@ -12,19 +12,43 @@ export type Fault =
   | 'stall-body'
   | 'reset'
   | 'always-unauthorized'
-  | 'always-http-401';
+  | 'always-http-401'
+  /** The server's own error, echoing the request's Bearer token and variables back in message and extensions. */
+  | 'echo-secrets'
+  /** Refreshes only: forwarded (the server rotates), then the answer stalls after its headers. */
+  | 'refresh-stall-answer'
+  /** Refreshes only: forwarded (the server rotates), then the connection drops instead of the answer. */
+  | 'refresh-drop-answer'
+  /** Refreshes only: a proxy's HTML 401, never reaching the server. */
+  | 'refresh-html-401';
 
 /**
  * A proxy in front of the emulator that passes requests through, or answers with the fault it
- * is set to. The `always-…` faults spare `tokens`, so refreshes work while everything else fails.
+ * is set to. The `always-…` faults spare `tokens`, so refreshes work while everything else fails;
+ * the `refresh-…` faults touch only `tokens(refreshToken)` and, with `once`, only the first one.
  */
 export async function startFaultProxy(target: string) {
   let fault: Fault = 'none';
+  let once = false;
+  let refreshesSeen = 0;
   const hanging = new Set<() => void>();
   const server = createServer(async (request, response) => {
     const body = await readAll(request);
-    const isTokens = /"query":"(query|mutation) Tokens\b/.test(body);
-    switch (fault) {
+    const parsed = safeParse(body);
+    const isTokens = parsed?.operationName === 'Tokens' || /^\s*(query|mutation) Tokens\b/.test(parsed?.query ?? '');
+    const isRefresh = isTokens && typeof parsed?.variables?.refreshToken === 'string';
+    const forward = async () =>
+      fetch(target, {
+        method: request.method,
+        headers: { 'content-type': 'application/json', ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) },
+        body: request.method === 'POST' ? body : undefined,
+      });
+    const active = fault;
+    if (active.startsWith('refresh-') && isRefresh) {
+      refreshesSeen += 1;
+      if (once) fault = 'none';
+    }
+    switch (active) {
       case 'http-500':
         response.writeHead(500, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Internal server error"}]}');
         return;
@@ -49,6 +73,12 @@ export async function startFaultProxy(target: string) {
       case 'reset':
         request.socket.destroy();
         return;
+      case 'echo-secrets': {
+        const echoed = { authorization: request.headers.authorization ?? null, variables: parsed?.variables ?? null };
+        const message = `Bad request from ${request.headers.authorization ?? 'nobody'} with ${JSON.stringify(parsed?.variables ?? {})}`;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST', echoed } }] }));
+        return;
+      }
       case 'always-http-401':
         if (!isTokens) {
           response.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized');
@@ -60,28 +90,61 @@ export async function startFaultProxy(target: string) {
           response.writeHead(200, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Unauthorized","extensions":{"code":"108"}}]}');
           return;
         }
+        break;
+      case 'refresh-html-401':
+        if (isRefresh) {
+          response.writeHead(401, { 'content-type': 'text/html' }).end('<html><body>401 Authorization Required</body></html>');
+          return;
+        }
+        break;
+      case 'refresh-stall-answer':
+      case 'refresh-drop-answer':
+        if (isRefresh) {
+          const answer = await forward();
+          await answer.text();
+          if (active === 'refresh-drop-answer') {
+            request.socket.destroy();
+            return;
+          }
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.write('{"data":');
+          hanging.add(() => response.destroy());
+          return;
+        }
+        break;
     }
-    const answer = await fetch(target, {
-      method: request.method,
-      headers: { 'content-type': 'application/json', ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) },
-      body: request.method === 'POST' ? body : undefined,
+    const answer = await forward();
+    response.writeHead(answer.status, {
+      'content-type': answer.headers.get('content-type') ?? 'application/json',
+      ...(answer.headers.get('retry-after') ? { 'retry-after': answer.headers.get('retry-after') as string } : {}),
     });
-    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
     response.end(await answer.text());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
-    setFault(next: Fault) {
+    /** Sets the fault; with `once`, a `refresh-…` fault hits only the next refresh. */
+    setFault(next: Fault, options: { once?: boolean } = {}) {
       fault = next;
+      once = options.once ?? false;
     },
+    /** Refresh requests a `refresh-…` fault has seen. */
+    refreshesSeen: () => refreshesSeen,
     async stop() {
       for (const release of hanging) release();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+function safeParse(body: string): { operationName?: string; query?: string; variables?: Record<string, unknown> } | undefined {
+  try {
+    return JSON.parse(body) as { operationName?: string; query?: string; variables?: Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
 }
 
 async function readAll(request: IncomingMessage): Promise<string> {
