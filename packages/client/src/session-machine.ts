@@ -3,6 +3,7 @@ import { ClientErrorCode } from './error-codes';
 import { parseStoredValue, serializeSession, toSession, type Session, type SessionChangeListener, type SessionChangeReason, type StoredSession } from './session';
 import type { SessionClock } from './session-clock';
 import type { SessionStorage, StoredEntry } from './session-storage';
+import { redact } from './redact';
 import type { TokenApi } from './token-api';
 
 /** What the machine works with. */
@@ -55,6 +56,8 @@ export class SessionMachine {
   readonly #flights = new Map<string, Promise<void>>();
   #notifications: [Session | null, SessionChangeReason][] = [];
   #syncRequested = false;
+  #lastReason: SessionChangeReason = 'guest';
+  #storageDown = false;
   #unsubscribe: (() => void) | undefined;
   readonly #warned = new Set<string>();
   readonly #storage: SessionStorage;
@@ -151,10 +154,12 @@ export class SessionMachine {
   }
 
   async #prepare(): Promise<void> {
-    const fresh = await this.#load();
+    await this.#load();
     if (this.usable()) return;
+    // Rule 4: whatever was read before, read again once the lease is ours: a peer may have
+    // refreshed while this holder waited for it.
     await this.#withLease(async () => {
-      if (!fresh) await this.#sync(true);
+      await this.#sync(true);
       if (!this.usable()) await this.#renew();
     });
   }
@@ -194,9 +199,9 @@ export class SessionMachine {
   }
 
   async #login(credentials: Credentials): Promise<Session> {
-    const fresh = await this.#load();
+    await this.#load();
     return this.#withLease(async () => {
-      if (!fresh) await this.#sync(true);
+      await this.#sync(true);
       if (!this.usable()) await this.#renew().catch(ignoreSessionExpired);
       if (!this.#session) await this.#commit(await this.#api.guest(), 'guest');
       const replaced: StoredSession[] = [];
@@ -220,9 +225,9 @@ export class SessionMachine {
   }
 
   async #logout(): Promise<void> {
-    const fresh = await this.#load();
+    await this.#load();
     await this.#withLease(async () => {
-      if (!fresh) await this.#sync(true);
+      await this.#sync(true);
       const session = this.#session;
       if (session?.kind !== 'member') return;
       let failure: unknown;
@@ -264,7 +269,7 @@ export class SessionMachine {
     await this.#revoke(session).catch(() => undefined);
   }
 
-  /** Reads the storage the first time; true when it just did (so there is nothing newer to sync). */
+  /** Reads the storage the first time; true when it just did. */
   async #load(): Promise<boolean> {
     if (this.#loaded) return false;
     this.#loaded = true;
@@ -273,6 +278,7 @@ export class SessionMachine {
       entry = await this.#storage.read();
     } catch {
       this.#warnOnce('read', 'the stored session could not be read; starting without one');
+      this.#storageDown = true;
       entry = { value: null, version: 0 };
     }
     this.#adopt(entry, false);
@@ -290,16 +296,36 @@ export class SessionMachine {
     }).catch(() => undefined);
   }
 
-  /** Adopts the stored entry when another holder changed it. False when the storage could not be read. */
+  /**
+   * Adopts the stored entry when another holder changed it, and saves ours when the storage
+   * could not take it before (an outage) or lost it (a restarted Redis, a removed file: an empty
+   * store is never a logout, which is stored). False when the storage could not be read.
+   */
   async #sync(notify: boolean): Promise<boolean> {
     let entry: StoredEntry;
     try {
       entry = await this.#storage.read();
-    } catch {
-      this.#warnOnce('read', 'the stored session could not be read; starting without one');
+    } catch (error) {
+      this.#storageFailed(error);
       return false;
     }
-    if (entry.version !== this.#version) this.#adopt(entry, notify);
+    this.#storageWorks();
+    if (entry.version !== this.#version) {
+      if (!(entry.version === 0 && entry.value === null && this.#session !== null)) {
+        this.#adopt(entry, notify);
+        return true;
+      }
+      this.#version = 0;
+      this.#unsaved = true;
+    }
+    if (this.#unsaved && !this.#closed) {
+      const written = await this.#write(this.#session, this.#lastReason);
+      if (written === null) return this.#sync(notify);
+      if (written !== undefined) {
+        this.#version = written;
+        this.#unsaved = false;
+      }
+    }
     return true;
   }
 
@@ -349,14 +375,29 @@ export class SessionMachine {
     // Rule 7: nothing is written after close().
     if (this.#closed) throw closedError();
     try {
-      return await this.#storage.write(serializeSession(next, reason), this.#version);
-    } catch {
-      this.#warnOnce('write', 'the session could not be saved to its storage; it is kept in memory');
+      const written = await this.#storage.write(serializeSession(next, reason), this.#version);
+      this.#storageWorks();
+      return written;
+    } catch (error) {
+      this.#storageFailed(error);
       return undefined;
     }
   }
 
+  /** One warning per outage of the storage; the session goes on in memory meanwhile. */
+  #storageFailed(error: unknown): void {
+    if (this.#storageDown) return;
+    this.#storageDown = true;
+    const reason = error instanceof Error ? redact(error.message) : 'unknown error';
+    console.warn(`${warningPrefix} the session storage failed (${reason}); the session is kept in memory and shared again once the storage works`);
+  }
+
+  #storageWorks(): void {
+    this.#storageDown = false;
+  }
+
   #apply(next: StoredSession | null, version: number, reason: SessionChangeReason, notify: boolean): void {
+    this.#lastReason = reason;
     this.#session = next;
     this.#version = version;
     this.#generation += 1;

@@ -1,0 +1,2 @@
+export { redisStorage } from './redis-storage';
+export type { RedisSessionStorage, RedisStorageOptions } from './redis-storage';

@@ -1,0 +1,158 @@
+import type { SessionLease, SessionStorage, StoredEntry } from '@bettermode-kit/client';
+import { randomBytes } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Options of {@link redisStorage}. */
+export interface RedisStorageOptions {
+  /** A Redis URL, e.g. `redis://127.0.0.1:6379` or `rediss://:password@host:6380/0`. @defaultValue 'redis://127.0.0.1:6379' */
+  url?: string;
+  /** An ioredis client to use instead of `url`; it stays yours (`close()` leaves it open). */
+  client?: Redis;
+  /** The key of the session entry. @defaultValue 'bettermode-kit:session' */
+  key?: string;
+  /** Put before every key and channel this storage uses, to share a Redis with other apps. @defaultValue '' */
+  keyPrefix?: string;
+  /** How long a refresh lease lasts if its holder dies or hangs. @defaultValue 10000 */
+  leaseMs?: number;
+}
+
+/** A {@link SessionStorage} on Redis, with `close()` for the connections it opened. */
+export interface RedisSessionStorage extends SessionStorage {
+  /** Closes the connections this storage opened (not a `client` that was passed in). */
+  close(): Promise<void>;
+}
+
+const packageName = '@bettermode-kit/redis-storage';
+
+// Compare-and-set: write only onto the version the writer last saw, then tell the other holders.
+const writeScript = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if current ~= tonumber(ARGV[2]) then return false end
+local version = current + 1
+redis.call('HSET', KEYS[1], 'value', ARGV[1], 'version', version)
+redis.call('PUBLISH', KEYS[2], version)
+return version`;
+
+// Release a lease only while it is still ours (it may have run out and been taken by another holder).
+const releaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * Keeps the session in Redis, so workers on many machines share one Bettermode session (a
+ * member's, or an app's): one refresh per expiry between them, and a logout by one reaching all.
+ *
+ * - The entry is a hash (`value`, `version`); writes are a compare-and-set in one Lua script.
+ * - The refresh lease is `SET key:lease <random> NX PX leaseMs`, released by a compare-and-delete
+ *   script, so a holder whose lease ran out cannot release another's; a dead holder's lease
+ *   simply runs out.
+ * - Changes are published on `key:changes`; pub/sub may lose a message, so holders also read the
+ *   entry again before every refresh and after every reconnect.
+ * - While Redis is unreachable every call fails at once (no queue): the client keeps the session
+ *   in memory, warns once, and shares it again when Redis is back.
+ *
+ * @example
+ * ```ts
+ * const storage = redisStorage({ url: process.env.REDIS_URL });
+ * const bm = createBettermodeClient({ networkDomain: 'community.bettermode.io', storage });
+ * // … bm.close(); await storage.close();
+ * ```
+ */
+export function redisStorage(options: RedisStorageOptions = {}): RedisSessionStorage {
+  const prefix = options.keyPrefix ?? '';
+  const key = `${prefix}${options.key ?? 'bettermode-kit:session'}`;
+  const leaseKey = `${key}:lease`;
+  const channel = `${key}:changes`;
+  const leaseMs = options.leaseMs ?? 10_000;
+  if (!Number.isFinite(leaseMs) || leaseMs < 100) throw new TypeError(`${packageName}: leaseMs must be at least 100`);
+  const connectionOptions: RedisOptions = {
+    lazyConnect: true,
+    // Fail at once while disconnected: the client then goes on from memory instead of waiting.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+  };
+  const owned = !options.client;
+  const commands = options.client ?? connect(options.url ?? 'redis://127.0.0.1:6379', connectionOptions);
+  let subscriber: Redis | undefined;
+  const listeners = new Set<() => void>();
+  let lastError: Error | undefined;
+  let connecting: Promise<void> | undefined;
+  if (owned) commands.on('error', (error: Error) => (lastError = error));
+
+  /** Runs a command, connecting first if needed; a failure names the reason without the URL. */
+  const run = async <T>(command: (redis: Redis) => Promise<T>): Promise<T> => {
+    try {
+      if (owned && commands.status === 'wait') {
+        connecting ??= commands.connect().finally(() => (connecting = undefined));
+        await connecting;
+      }
+      return await command(commands);
+    } catch (error) {
+      const reason = (lastError as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
+      throw new Error(`${packageName}: Redis is unreachable (${reason})`);
+    }
+  };
+
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
+
+  return {
+    async read(): Promise<StoredEntry> {
+      const [value, version] = await run((redis) => redis.hmget(key, 'value', 'version'));
+      return { value: value ?? null, version: version ? Number(version) : 0 };
+    },
+    async write(value, expectedVersion) {
+      const version = await run((redis) => redis.eval(writeScript, 2, key, channel, value, String(expectedVersion)) as Promise<number | null>);
+      return version === null ? null : Number(version);
+    },
+    async lock(): Promise<SessionLease | null> {
+      const token = randomBytes(16).toString('hex');
+      const giveUpAt = Date.now() + leaseMs * 1.5;
+      for (;;) {
+        const taken = await run((redis) => redis.set(leaseKey, token, 'PX', leaseMs, 'NX'));
+        if (taken === 'OK') {
+          return { release: async () => void (await run((redis) => redis.eval(releaseScript, 1, leaseKey, token)).catch(() => undefined)) };
+        }
+        if (Date.now() > giveUpAt) return null;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!subscriber) {
+        subscriber = commands.duplicate({ ...connectionOptions, enableOfflineQueue: true });
+        subscriber.on('error', () => undefined);
+        subscriber.on('message', notify);
+        // Messages sent while disconnected are lost: after every (re)connect, read again.
+        subscriber.on('ready', notify);
+        subscriber.subscribe(channel).catch(() => undefined);
+      }
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    async close() {
+      listeners.clear();
+      subscriber?.disconnect();
+      subscriber = undefined;
+      if (owned) commands.disconnect();
+    },
+  };
+}
+
+function connect(url: string, options: RedisOptions): Redis {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`${packageName}: url must be a redis:// or rediss:// URL`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new TypeError(`${packageName}: url must be a redis:// or rediss:// URL, not ${parsed.protocol}`);
+  }
+  return new Redis(url, options);
+}
