@@ -1,11 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startRedisServer } from '../../testing/redis-server';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
+import './src/testing/redis-url';
 
 /**
  * The Redis the tests share: BETTERMODE_KIT_REDIS_URL when set (`.ci/run` starts one), else a

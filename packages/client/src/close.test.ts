@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { ClientClosedError, createBettermodeClient, memoryStorage } from './index';
+import { distinct } from './testing/distinct';
 import { transports } from './testing/transports';
 
 test.each(transports)('close() with a login and 50 queries in flight: each settles with CLIENT_CLOSED or its answer, and nothing is written after (%s)', async (_name, fetchOption) => {
@@ -16,7 +17,7 @@ test.each(transports)('close() with a login and 50 queries in flight: each settl
     await bm.query(AuthMemberDocument, {});
     const work = [
       bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' }),
-      ...Array.from({ length: 50 }, (_, index) => bm.query(AuthMemberDocument, { requestId: index } as Record<string, never>)),
+      ...Array.from({ length: 50 }, (_, index) => bm.query(AuthMemberDocument, distinct(index))),
     ];
     await delay(30);
     bm.close();

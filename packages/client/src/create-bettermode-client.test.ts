@@ -20,14 +20,20 @@ const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepasswor
 
 describe('the README example', () => {
   test('runs as written against the emulator: guest token, login, a typed query, logout', async () => {
-    const emulator = await startEmulator();
-    try {
-      await runReadmeUsage(fileURLToPath(new URL('..', import.meta.url)), { emulator });
-      expect(emulator.stats().byField).toEqual({ tokens: 1, loginNetwork: 1, authMember: 1, logoutNetwork: 1 });
-      expect(emulator.stats().unauthorized).toBe(0);
-    } finally {
-      await emulator.stop();
-    }
+    // The block starts and stops its own emulator; what it asked of it is read back through the stop.
+    const started: import('@bettermode-kit/emulator').Emulator[] = [];
+    await runReadmeUsage(fileURLToPath(new URL('..', import.meta.url)), {
+      startEmulator: async () => {
+        const emulator = await startEmulator();
+        started.push(emulator);
+        return emulator;
+      },
+    });
+    expect(started).toHaveLength(1);
+    const stats = started[0]?.stats();
+    expect(stats?.byField).toEqual({ tokens: 1, loginNetwork: 1, authMember: 1, logoutNetwork: 1 });
+    expect(stats?.unauthorized).toBe(0);
+    expect(stats?.liveSessions).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { startEmulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { expect, test } from 'vitest';
+import { distinct } from './testing/distinct';
 import { createBettermodeClient } from './index';
 
 test('2,000 operations at concurrency 64, 2 s tokens, 150 ms latency: 0 failures, 0 Unauthorized', async () => {
@@ -16,7 +17,7 @@ test('2,000 operations at concurrency 64, 2 s tokens, 150 ms latency: 0 failures
         next += 1;
         try {
           // A variable of its own makes each a distinct request (urql shares identical queries in flight).
-          const { authMember } = await bm.query(AuthMemberDocument, { requestId: next } as Record<string, never>);
+          const { authMember } = await bm.query(AuthMemberDocument, distinct(next));
           if (authMember.username !== 'bettermodeuser') failures += 1;
         } catch {
           failures += 1;

@@ -93,7 +93,7 @@ test.each(transports)('a token the server echoes in an error appears in no form 
     const session = await readStoredSession(storage);
     const secrets = [session?.accessToken as string, session?.refreshToken as string, 'my-secret-variable-value'];
     proxy.setFault('echo-secrets');
-    const variables = { password: 'my-secret-variable-value' } as Record<string, never>;
+    const variables = { password: 'my-secret-variable-value' } as unknown as Record<string, never>;
     const error = await bm.query(AuthMemberDocument, variables).catch((caught: unknown) => caught);
     const raw = await bm.urql.query(AuthMemberDocument, variables).toPromise();
     expect(error).toMatchObject({ code: 'BAD_REQUEST' });

@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startWorker, type SessionWorker, type WorkerReport } from '../../../testing/shared-session-harness';
+import { distinct } from './testing/distinct';
 import { createBettermodeClient, memoryStorage } from './index';
 import { fileStorage } from './node';
 
@@ -89,7 +90,7 @@ describe(`holders of one session across ${expiries} expiries of a ${tokenSeconds
     await (clients[0] as (typeof clients)[number]).login(member);
     emulator.resetStats();
     const results: Promise<unknown>[] = [];
-    const timers = clients.map((bm) => setInterval(() => results.push(bm.query(AuthMemberDocument, { n: results.length } as Record<string, never>)), 50));
+    const timers = clients.map((bm) => setInterval(() => results.push(bm.query(AuthMemberDocument, distinct(results.length))), 50));
     await delay(expiries * tokenSeconds * 1000);
     for (const timer of timers) clearInterval(timer);
     const settled = await Promise.allSettled(results);

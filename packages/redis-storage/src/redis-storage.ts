@@ -91,8 +91,10 @@ export function redisStorage(options: RedisStorageOptions = {}): RedisSessionSto
       }
       return await command(commands);
     } catch (error) {
-      const reason = (lastError as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
-      throw new Error(`${packageName}: Redis is unreachable (${reason})`);
+      // While disconnected, ioredis fails commands with its own wording; the connection's error says why.
+      const connected = commands.status === 'ready';
+      const reason = connected ? (error instanceof Error ? error.message : String(error)) : ((lastError as NodeJS.ErrnoException | undefined)?.code ?? `not connected: ${commands.status}`);
+      throw new Error(`${packageName}: Redis ${connected ? 'failed' : 'is unreachable'} (${reason})`);
     }
   };
 

@@ -4,11 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { expect, inject, test } from 'vitest';
+import { expect, test } from 'vitest';
+import { redisUrl as redisUrlOf } from './testing/redis-url';
 import { startWorker, type SessionWorker } from '../../../testing/shared-session-harness';
 import { redisStorage } from './index';
 
-const redisUrl = inject('redisUrl');
+const redisUrl = redisUrlOf();
 const require = createRequire(import.meta.url);
 // The workers load what users install: the built packages.
 const clientModule = pathToFileURL(require.resolve('@bettermode-kit/client').replace(/index\.cjs$/, 'index.js')).href;
