@@ -5,8 +5,11 @@ import type { EmulatorContext } from './emulator-schema';
 import type { EmulatorStatsCounter } from './emulator-stats';
 import { rootFieldNames } from './root-field-names';
 
-/** Root fields Bettermode answers without a token. Introspection is not among them. */
-const openFields = new Set(['tokens', '__typename']);
+/**
+ * Root fields Bettermode answers without a Bearer token: `tokens`, and `limitedToken`, which
+ * checks the app's HTTP Basic credentials itself. Introspection is not among them.
+ */
+const openFields = new Set(['tokens', 'limitedToken', '__typename']);
 
 /**
  * Counts every executed root field, then refuses the whole operation with `Unauthorized` when

@@ -10,6 +10,11 @@ export const EmulatorErrorCode = {
   NotFound: 'NOT_FOUND',
   BadUserInput: 'BAD_USER_INPUT',
   NotImplemented: 'NOT_IMPLEMENTED',
+  /** Bettermode's permission error. */
+  Forbidden: '102',
+  /** Bettermode's "request limit reached". */
+  RequestLimit: '104',
+  InvalidAppCredentials: 'INVALID_APP_CREDENTIALS',
 } as const;
 
 /** One of the codes in {@link EmulatorErrorCode}. */

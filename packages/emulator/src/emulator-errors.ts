@@ -27,3 +27,18 @@ export const badUserInput = (message: string) => emulatorError(message, Emulator
 
 export const notImplemented = (coordinate: string) =>
   emulatorError(`${coordinate} is not implemented by the emulator`, EmulatorErrorCode.NotImplemented, { status: 501 });
+
+/** A `limitedToken` request without valid HTTP Basic app credentials. */
+export const invalidAppCredentials = () =>
+  emulatorError('Invalid app credentials', EmulatorErrorCode.InvalidAppCredentials, { status: 401 });
+
+/** Bettermode's permission error (code 102): e.g. an app not installed on the network. */
+export const forbidden = (message = 'Forbidden') => emulatorError(message, EmulatorErrorCode.Forbidden, { status: 403 });
+
+/** Bettermode's "request limit reached" (code 104), with the wait. */
+export const requestLimitReached = (retryAfterMs: number, http?: { status: number; headers: Record<string, string> }) =>
+  emulatorError(`Rate limit reached; retry in ${Math.ceil(retryAfterMs / 1000)} s`, EmulatorErrorCode.RequestLimit, {
+    status: 429,
+    retryAfterMs,
+    ...(http ? { http } : {}),
+  });

@@ -1,6 +1,8 @@
 import { buildSchema, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import {
   badUserInput,
+  forbidden,
+  invalidAppCredentials,
   invalidCredentials,
   networkNotFound,
   notFound,
@@ -21,9 +23,16 @@ export interface Caller {
   member: StoredMember | null;
 }
 
+/** HTTP Basic credentials sent with the request (an app asking for `limitedToken`). */
+export interface BasicCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
 /** The context every resolver sees; `caller` is null without a valid token. */
 export interface EmulatorContext {
   caller: Caller | null;
+  basic: BasicCredentials | null;
 }
 
 /** What the resolvers work with. */
@@ -32,6 +41,8 @@ export interface EmulatorServices {
   tokens: TokenService;
   loginRateLimiter: LoginRateLimiter;
   stats: EmulatorStatsCounter;
+  /** The endpoint apps are told to use (`AppToken.gatewayUrl`), known once the server listens. */
+  gatewayUrl: () => string;
 }
 
 type Resolver = GraphQLFieldResolver<unknown, EmulatorContext, any>;
@@ -69,7 +80,7 @@ export function createEmulatorSchema(sdl: string, services: EmulatorServices): G
   return schema;
 }
 
-function createResolvers({ state, tokens, loginRateLimiter, stats }: EmulatorServices): Record<string, Record<string, Resolver>> {
+function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl }: EmulatorServices): Record<string, Record<string, Resolver>> {
   const { network } = state;
 
   const sign: AccessTokenSigner = (owner, sessionId) => {
@@ -83,6 +94,7 @@ function createResolvers({ state, tokens, loginRateLimiter, stats }: EmulatorSer
       roleId: role.id,
       roleType: role.type,
       sid: sessionId,
+      ...(owner.appId ? { appId: owner.appId } : {}),
     });
   };
 
@@ -128,6 +140,24 @@ function createResolvers({ state, tokens, loginRateLimiter, stats }: EmulatorSer
     return authToken(await tokens.openSession({ memberId: member.id, guest: false }, sign));
   };
 
+  const limitedTokenResolver: Resolver = async (_source, args: LimitedTokenArgs, { basic }) => {
+    const app = basic ? state.apps.get(basic.clientId) : undefined;
+    // Compared even for an unknown app, so the answer takes as long either way.
+    const secretMatches = await verifyPassword(basic?.clientSecret ?? '', app?.secretHash ?? state.decoyHash);
+    if (!app || !secretMatches) throw invalidAppCredentials();
+    if (args.networkId !== network.id || !app.installedOn.has(args.networkId)) throw forbidden('The app is not installed on this network');
+    if (args.context !== 'NETWORK') throw notImplemented(`Query.limitedToken(context: ${args.context})`);
+    if (args.entityId !== args.networkId) throw badUserInput('For the NETWORK context, entityId is the networkId');
+    let actor = app.bot;
+    if (args.impersonateMemberId != null) {
+      const member = state.membersById.get(args.impersonateMemberId);
+      if (!member || member.id.startsWith('BOT')) throw notFound('Member');
+      actor = member;
+    }
+    const issued = await tokens.openSession({ memberId: actor.id, guest: false, appId: app.clientId }, sign, { ttlSeconds: tokens.accessTokenTtlSeconds });
+    return { accessToken: issued.accessToken, gatewayUrl: gatewayUrl() };
+  };
+
   const logoutResolver: Resolver = (_source, { input }: { input?: { sessionId: string } | null }, { caller }) => {
     const sessionId = input?.sessionId ?? caller?.claims.sid;
     const owner = sessionId === undefined ? undefined : tokens.sessionOwner(sessionId);
@@ -145,6 +175,7 @@ function createResolvers({ state, tokens, loginRateLimiter, stats }: EmulatorSer
   return {
     Query: {
       tokens: tokensResolver,
+      limitedToken: limitedTokenResolver,
       loginNetwork: loginResolver,
       authMember: authMemberResolver,
       networkPublicInfo: () => networkPublicInfo(network),
@@ -154,6 +185,13 @@ function createResolvers({ state, tokens, loginRateLimiter, stats }: EmulatorSer
       logoutNetwork: logoutResolver,
     },
   };
+}
+
+interface LimitedTokenArgs {
+  context: 'MEMBER' | 'NETWORK' | 'POST' | 'SPACE';
+  networkId: string;
+  entityId: string;
+  impersonateMemberId?: string | null;
 }
 
 interface TokensArgs {

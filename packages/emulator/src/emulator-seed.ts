@@ -14,6 +14,16 @@ export interface EmulatorMember {
   id?: string;
 }
 
+/** An app that can mint access tokens with `limitedToken` (HTTP Basic `clientId:clientSecret`). */
+export interface EmulatorApp {
+  clientId: string;
+  clientSecret: string;
+  /** @defaultValue 'Emulator App' */
+  name?: string;
+  /** Network ids the app is installed on; elsewhere `limitedToken` answers Forbidden. @defaultValue the emulator's network */
+  installedOn?: readonly string[];
+}
+
 /** The community the emulator serves. */
 export interface EmulatorNetwork {
   id: string;
@@ -97,3 +107,6 @@ export function randomId(length: number): string {
   for (const byte of bytes) id += idAlphabet[byte % idAlphabet.length];
   return id;
 }
+
+/** The app every emulator knows unless told otherwise, installed on its network. */
+export const defaultApps: readonly EmulatorApp[] = [{ clientId: 'emulator-app', clientSecret: 'emulator-app-secret', name: 'Emulator App' }];

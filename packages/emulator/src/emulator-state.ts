@@ -1,7 +1,9 @@
 import { hashPassword, type PasswordHash } from './password-hasher';
+import { createHash } from 'node:crypto';
 import {
   emulatorRoles,
   randomId,
+  type EmulatorApp,
   type EmulatorMember,
   type EmulatorNetwork,
   type EmulatorRole,
@@ -18,17 +20,27 @@ export interface StoredMember {
   createdAt: string;
 }
 
-/** The network and its members, looked up by lower-cased username or email. */
+/** An app as the emulator stores it: the secret only as a hash; its bot is a member of the network. */
+export interface StoredApp {
+  clientId: string;
+  name: string;
+  secretHash: PasswordHash;
+  installedOn: ReadonlySet<string>;
+  bot: StoredMember;
+}
+
+/** The network, its members (bots included, by id) looked up by lower-cased username or email, and the apps. */
 export interface EmulatorState {
   network: EmulatorNetwork;
   membersById: Map<string, StoredMember>;
+  apps: Map<string, StoredApp>;
   membersByLogin: Map<string, StoredMember>;
   /** Compared against when the login is unknown, so an unknown member costs as much as a known one. */
   decoyHash: PasswordHash;
 }
 
-/** Hashes the seed members' passwords and indexes them; the plain passwords are not kept. */
-export async function createEmulatorState(network: EmulatorNetwork, members: readonly EmulatorMember[]): Promise<EmulatorState> {
+/** Hashes the seed members' passwords and the apps' secrets and indexes them; the plain values are not kept. */
+export async function createEmulatorState(network: EmulatorNetwork, members: readonly EmulatorMember[], apps: readonly EmulatorApp[] = []): Promise<EmulatorState> {
   const createdAt = new Date().toISOString();
   const stored = await Promise.all(
     members.map(async (member): Promise<StoredMember> => ({
@@ -51,10 +63,17 @@ export async function createEmulatorState(network: EmulatorNetwork, members: rea
       membersByLogin.set(key, member);
     }
   }
-  return {
-    network,
-    membersById: new Map(stored.map((member) => [member.id, member])),
-    membersByLogin,
-    decoyHash: await hashPassword(randomId(24)),
-  };
+  const decoyHash = await hashPassword(randomId(24));
+  const storedApps = new Map<string, StoredApp>();
+  for (const app of apps) {
+    if (storedApps.has(app.clientId)) throw new Error(`@bettermode-kit/emulator: two apps share the clientId "${app.clientId}"`);
+    const name = app.name ?? 'Emulator App';
+    // A bot account per app, with an id derived from the client id so it is the same at every start.
+    const botId = `BOT${createHash('sha256').update(app.clientId).digest('hex').slice(0, 7)}`;
+    const bot: StoredMember = { id: botId, username: `${app.clientId}-bot`, email: `${app.clientId}-bot@apps.invalid`, name: `${name} Bot`, role: emulatorRoles.admin, passwordHash: decoyHash, createdAt };
+    storedApps.set(app.clientId, { clientId: app.clientId, name, secretHash: await hashPassword(app.clientSecret), installedOn: new Set(app.installedOn ?? [network.id]), bot });
+  }
+  const membersById = new Map(stored.map((member) => [member.id, member]));
+  for (const app of storedApps.values()) membersById.set(app.bot.id, app.bot);
+  return { network, membersById, membersByLogin, apps: storedApps, decoyHash };
 }

@@ -8,6 +8,8 @@ export interface EmulatorStats {
   unauthorized: number;
   /** Passwords compared at `loginNetwork` (attempts refused by the throttle are not). */
   passwordChecks: number;
+  /** Operations refused for the rate limit. */
+  rateLimited: number;
   /** Refresh tokens traded at `tokens(refreshToken)` (grace answers not included). */
   refreshes: number;
   /** A spent refresh token answered again, within the reuse grace window. */
@@ -31,6 +33,7 @@ export class EmulatorStatsCounter {
   #requests = 0;
   #unauthorized = 0;
   #passwordChecks = 0;
+  #rateLimited = 0;
   #byField = new Map<string, number>();
   #sources: EmulatorStatsSources | undefined;
 
@@ -51,6 +54,10 @@ export class EmulatorStatsCounter {
     this.#passwordChecks += 1;
   }
 
+  countRateLimited(): void {
+    this.#rateLimited += 1;
+  }
+
   countFields(fieldNames: Iterable<string>): void {
     for (const name of fieldNames) this.#byField.set(name, (this.#byField.get(name) ?? 0) + 1);
   }
@@ -63,6 +70,7 @@ export class EmulatorStatsCounter {
       byField: Object.fromEntries(this.#byField),
       unauthorized: this.#unauthorized,
       passwordChecks: this.#passwordChecks,
+      rateLimited: this.#rateLimited,
       refreshes: counts.refreshes,
       reuseGraceAnswers: counts.reuseGraceAnswers,
       revokedByReuse: counts.revokedByReuse,
@@ -75,6 +83,7 @@ export class EmulatorStatsCounter {
     this.#requests = 0;
     this.#unauthorized = 0;
     this.#passwordChecks = 0;
+    this.#rateLimited = 0;
     this.#byField = new Map();
     if (this.#sources) {
       const counts = this.#sources.tokenCounts;

@@ -7,7 +7,7 @@ import { loginAs, postGraphql } from './testing/post-graphql';
 const bin = fileURLToPath(new URL('../bin/bettermode-emulator.js', import.meta.url));
 
 describe('the bettermode-emulator bin', () => {
-  test('serves the document flow, prints no secret, and stops on SIGTERM', async () => {
+  test('serves the document flow, prints its demo credentials and no other secret, and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [bin, '--port', '0', '--token-ttl', '120'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -31,7 +31,10 @@ describe('the bettermode-emulator bin', () => {
       child.kill('SIGTERM');
       const [code] = await exited;
       expect(code).toBe(0);
-      for (const secret of ['bettermodepassword', 'not-the-password', guestToken, session.accessToken, session.refreshToken]) {
+      // The banner names the demo credentials of Bettermode's public document and the demo app, on purpose.
+      expect(output).toContain('member: bettermodeuser / bettermodepassword');
+      expect(output).toContain('app: emulator-app / emulator-app-secret');
+      for (const secret of ['not-the-password', guestToken, session.accessToken, session.refreshToken]) {
         expect(output).not.toContain(secret);
       }
     } finally {

@@ -55,7 +55,8 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
   };
   const emulator = await startEmulator(options);
   output.out(`Bettermode emulator listening on ${emulator.url}`);
-  output.out(`network: ${emulator.networkDomain}; member: bettermodeuser (the password of Bettermode's access-token document)`);
+  output.out(`network: ${emulator.networkDomain}; member: bettermodeuser / bettermodepassword (Bettermode's access-token document)`);
+  output.out('app: emulator-app / emulator-app-secret (limitedToken with HTTP Basic credentials)');
   output.out(`stats: ${emulator.url.replace(/\/graphql$/, '/__emulator/stats')}`);
   return emulator;
 }

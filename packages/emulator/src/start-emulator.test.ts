@@ -63,6 +63,7 @@ describe('startEmulator', () => {
       byField: { tokens: 1, loginNetwork: 1, authMember: 3, networkPublicInfo: 1 },
       unauthorized: 1,
       passwordChecks: 1,
+      rateLimited: 0,
       refreshes: 0,
       reuseGraceAnswers: 0,
       revokedByReuse: 0,
@@ -74,7 +75,7 @@ describe('startEmulator', () => {
     expect(await served.json()).toEqual(expected);
     emulator.resetStats();
     // Counts start again; live sessions are a gauge and stay.
-    expect(emulator.stats()).toEqual({ ...expected, requests: 0, byField: {}, unauthorized: 0, passwordChecks: 0 });
+    expect(emulator.stats()).toEqual({ ...expected, requests: 0, byField: {}, unauthorized: 0, passwordChecks: 0, rateLimited: 0 });
   });
 
   test('root fields reached through fragments are counted and guarded too', async () => {

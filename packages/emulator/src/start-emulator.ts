@@ -7,11 +7,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
 import { authGatePlugin } from './auth-gate-plugin';
-import { createEmulatorSchema, type Caller, type EmulatorContext } from './emulator-schema';
-import { defaultMembers, defaultNetwork, type EmulatorMember, type EmulatorNetwork } from './emulator-seed';
+import { createEmulatorSchema, type BasicCredentials, type Caller, type EmulatorContext } from './emulator-schema';
+import { defaultApps, defaultMembers, defaultNetwork, type EmulatorApp, type EmulatorMember, type EmulatorNetwork } from './emulator-seed';
 import { createEmulatorState, type EmulatorState } from './emulator-state';
 import { EmulatorStatsCounter, type EmulatorStats } from './emulator-stats';
 import { defaultLoginRateLimit, LoginRateLimiter, type LoginRateLimit } from './login-rate-limiter';
+import { rateLimitPlugin, type RateLimit } from './rate-limit-plugin';
 import { TokenService } from './token-service';
 import { valueFreeErrorsPlugin } from './value-free-errors-plugin';
 
@@ -27,6 +28,13 @@ export interface EmulatorOptions {
   network?: Partial<EmulatorNetwork>;
   /** Members who can log in. @defaultValue bettermodeuser / bettermodepassword, John Smith, Admin */
   members?: readonly EmulatorMember[];
+  /**
+   * Apps that mint tokens with `limitedToken` (HTTP Basic credentials), each with a bot member.
+   * @defaultValue one app, `emulator-app` / `emulator-app-secret`, installed on the network
+   */
+  apps?: readonly EmulatorApp[];
+  /** Rate limits per token, as Bettermode applies them. @defaultValue none */
+  rateLimit?: RateLimit;
   /** Lifetime of access tokens. @defaultValue 3600 */
   accessTokenTtlSeconds?: number;
   /** Lifetime of refresh tokens. @defaultValue 2592000 (30 days) */
@@ -84,7 +92,7 @@ const packageName = '@bettermode-kit/emulator';
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const settings = checkOptions(options);
   const network: EmulatorNetwork = { ...defaultNetwork, ...options.network, domain: settings.networkDomain };
-  const state = await createEmulatorState(network, options.members ?? defaultMembers);
+  const state = await createEmulatorState(network, options.members ?? defaultMembers, options.apps ?? defaultApps);
   const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
   if (secret.byteLength < 32) throw new Error(`${packageName}: secret must be at least 32 bytes`);
   const tokens = new TokenService(secret, settings);
@@ -96,7 +104,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokens,
     loginRateLimiter: new LoginRateLimiter({ ...defaultLoginRateLimit, ...options.loginRateLimit }),
     stats,
+    gatewayUrl: () => publicUrl,
   });
+  let publicUrl = '';
 
   const yoga = createYoga<Record<string, never>, EmulatorContext>({
     schema,
@@ -107,8 +117,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     landingPage: false,
     graphiql: false,
     cors: { origin: '*', methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] },
-    context: async ({ request }) => ({ caller: await authenticate(request.headers.get('authorization'), state, tokens) }),
-    plugins: [EnvelopArmorPlugin(), authGatePlugin(stats), valueFreeErrorsPlugin()],
+    context: async ({ request }) => {
+      const authorization = request.headers.get('authorization');
+      return { caller: await authenticate(authorization, state, tokens), basic: basicCredentials(authorization) };
+    },
+    plugins: [EnvelopArmorPlugin(), authGatePlugin(stats), rateLimitPlugin(options.rateLimit, stats), valueFreeErrorsPlugin()],
   });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -154,9 +167,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { port } = server.address() as AddressInfo;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  publicUrl = `http://${host}:${port}${graphqlPath}`;
 
   return {
-    url: `http://${host}:${port}${graphqlPath}`,
+    url: publicUrl,
     networkDomain: network.domain,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
@@ -203,6 +217,16 @@ function bundledSchemaPath(): string {
 }
 
 const bearerPattern = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+const basicPattern = /^Basic ([A-Za-z0-9+/=]+)$/i;
+
+/** `Authorization: Basic base64(clientId:clientSecret)`, as apps send it to `limitedToken`. */
+function basicCredentials(header: string | null): BasicCredentials | null {
+  const encoded = header?.match(basicPattern)?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) } : null;
+}
 
 async function authenticate(header: string | null, state: EmulatorState, tokens: TokenService): Promise<Caller | null> {
   const token = header?.match(bearerPattern)?.[1];

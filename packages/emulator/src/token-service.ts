@@ -91,6 +91,11 @@ export class TokenService {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** How long access tokens live. */
+  get accessTokenTtlSeconds(): number {
+    return this.lifetimes.accessTokenTtlSeconds;
+  }
+
   async signAccessToken(claims: Omit<AccessTokenClaims, 'iat' | 'exp'>): Promise<string> {
     const issuedAt = this.now() / 1000;
     return new SignJWT({ ...claims })
@@ -121,8 +126,11 @@ export class TokenService {
     }
   }
 
-  /** Starts a session and issues its first tokens. */
-  async openSession(owner: SessionOwner, sign: AccessTokenSigner): Promise<IssuedTokens> {
+  /**
+   * Starts a session and issues its first tokens. An app's session (`ttlSeconds`) ends with its
+   * access token: apps mint a new one instead of refreshing.
+   */
+  async openSession(owner: SessionOwner, sign: AccessTokenSigner, options: { ttlSeconds?: number } = {}): Promise<IssuedTokens> {
     this.#sweep();
     const sessionId = randomBytes(12).toString('base64url');
     this.#sessions.set(sessionId, { owner, expiresAt: 0, refreshDigests: [] });
@@ -130,7 +138,7 @@ export class TokenService {
       this.#guestSessions += 1;
       this.#capGuests();
     }
-    const refreshToken = this.#issueRefreshToken(sessionId);
+    const refreshToken = this.#issueRefreshToken(sessionId, options.ttlSeconds);
     return { sessionId, owner, refreshToken, accessToken: await sign(owner, sessionId) };
   }
 
@@ -183,11 +191,11 @@ export class TokenService {
     return { member: this.#sessions.size - this.#guestSessions, guest: this.#guestSessions };
   }
 
-  #issueRefreshToken(sessionId: string): string {
+  #issueRefreshToken(sessionId: string, ttlSeconds = this.lifetimes.refreshTokenTtlSeconds): string {
     const session = this.#sessions.get(sessionId) as SessionRecord;
     const token = randomBytes(32).toString('base64url');
     const digest = digestOf(token);
-    const expiresAt = this.now() + this.lifetimes.refreshTokenTtlSeconds * 1000;
+    const expiresAt = this.now() + ttlSeconds * 1000;
     this.#refreshTokens.set(digest, { sessionId, expiresAt });
     session.expiresAt = expiresAt;
     session.refreshDigests.push(digest);
