@@ -11,10 +11,15 @@ import ts from 'typescript';
  * folder, so its imports resolve as a user's would.
  */
 export async function runReadmeUsage(packageFolder: string, scope: Record<string, unknown> = {}): Promise<void> {
+  await runReadmeSection(packageFolder, 'Usage', scope);
+}
+
+/** Runs the first TypeScript block under the `## heading` section of a package README, like {@link runReadmeUsage}. */
+export async function runReadmeSection(packageFolder: string, heading: string, scope: Record<string, unknown> = {}): Promise<void> {
   const readme = await readFile(join(packageFolder, 'README.md'), 'utf8');
-  const usage = readme.split(/^## Usage$/m)[1];
-  const snippet = usage?.match(/```ts\n([\s\S]*?)```/)?.[1];
-  if (!snippet) throw new Error(`${packageFolder}/README.md has no \`\`\`ts block under "## Usage"`);
+  const section = readme.split(new RegExp(`^## ${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'))[1]?.split(/^## /m)[0];
+  const snippet = section?.match(/```ts\n([\s\S]*?)```/)?.[1];
+  if (!snippet) throw new Error(`${packageFolder}/README.md has no \`\`\`ts block under "## ${heading}"`);
   const lines = snippet.split('\n');
   const imports = lines.filter((line) => line.startsWith('import '));
   const body = lines.filter((line) => !line.startsWith('import '));

@@ -30,6 +30,8 @@ export async function startWorker(options: {
   storageArgs: unknown[];
   endpoint: string;
   rate?: number;
+  /** An app client instead of a member client: its /node entry and its credentials. */
+  app?: { module: string; clientId: string; clientSecret: string; networkId: string };
 }): Promise<SessionWorker> {
   const child = spawn(process.execPath, [workerScript], {
     env: {
@@ -40,6 +42,9 @@ export async function startWorker(options: {
       STORAGE_ARGS: JSON.stringify(options.storageArgs),
       ENDPOINT: options.endpoint,
       RATE: String(options.rate ?? 20),
+      ...(options.app
+        ? { APP_MODULE: options.app.module, APP: JSON.stringify({ clientId: options.app.clientId, clientSecret: options.app.clientSecret, networkId: options.app.networkId }) }
+        : {}),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

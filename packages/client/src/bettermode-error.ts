@@ -94,6 +94,16 @@ export class RateLimitedError extends BettermodeError {
   }
 }
 
+/** Bettermode's permission error (code 102): e.g. an app asking for a token on a network it is not installed on. */
+export class ForbiddenError extends BettermodeError {
+  override readonly name = 'ForbiddenError';
+}
+
+/** An app's client id or secret was refused at `limitedToken`. */
+export class AppCredentialsError extends BettermodeError {
+  override readonly name = 'AppCredentialsError';
+}
+
 /** The API could not be reached: connection refused or reset, DNS failure. */
 export class NetworkError extends BettermodeError {
   override readonly name = 'NetworkError';

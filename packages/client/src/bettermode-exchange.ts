@@ -1,12 +1,28 @@
 import { makeErrorResult, makeResult, stringifyDocument, type Exchange, type Operation, type OperationResult } from '@urql/core';
 import { make, pipe, subscribe } from 'wonka';
-import { BettermodeError, ClientClosedError } from './bettermode-error';
+import { BettermodeError, ClientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
-import { errorFromFailure, isUnauthorized, readGraphqlAnswer, type GraphqlAnswer } from './graphql-answer';
+import { errorFromAnswer, errorFromFailure, isRateLimited, isUnauthorized, readGraphqlAnswer, type GraphqlAnswer } from './graphql-answer';
 import { redact, redactValue } from './redact';
 import type { SessionClock } from './session-clock';
 import type { SessionMachine } from './session-machine';
 import type { CancelTicket, Transport } from './transport/transport';
+
+/** Bounded retries of failed queries (opt-in). */
+export interface RetryOptions {
+  /** Attempts after the first. @defaultValue 3 */
+  attempts?: number;
+  /** The longest wait between attempts; a longer `Retry-After` is still honoured. @defaultValue 30000 */
+  maxDelayMs?: number;
+}
+
+/** What {@link BettermodeExchangeOptions.onResult} is told about each answer. */
+export interface ResultInfo {
+  operationName: string | undefined;
+  kind: 'query' | 'mutation';
+  /** The answer's `extensions`; Bettermode reports each operation's cost in `extensions.complexity`. */
+  extensions: Record<string, unknown> | undefined;
+}
 
 /** What the exchange needs. */
 export interface BettermodeExchangeOptions {
@@ -14,17 +30,20 @@ export interface BettermodeExchangeOptions {
   transport: Transport;
   clock: SessionClock;
   timeoutMs: number;
+  retry?: RetryOptions | undefined;
+  onResult?: ((info: ResultInfo) => void) | undefined;
 }
 
 /** Variables whose names say they hold a secret; their values are cut out of errors. */
 const secretVariableName = /pass|secret|token/i;
+const backoffBaseMs = 250;
 
 /**
  * The terminating exchange: it puts the session's token on every query and mutation, sends it,
  * and keeps the promises of `@urql/exchange-auth` without its queue keyed by `operation.key`
  * (which drops one of two identical mutations waiting for a refresh):
  *
- * - an operation waits while the session is loaded, a first guest token fetched, or a due token
+ * - an operation waits while the session is loaded, a first token fetched, or a due token
  *   refreshed; any number of waiting operations share one transition (see {@link SessionMachine});
  * - each waiting operation is its own promise, so identical operations each settle exactly once;
  * - an auth failure (Bettermode's `Unauthorized`, or HTTP 401) causes one recovery (adopt a newer
@@ -32,10 +51,44 @@ const secretVariableName = /pass|secret|token/i;
  * - a failed transition fails every operation that waited for it, with its typed error;
  * - a torn-down query is cancelled on the wire and answers nothing.
  *
- * Everything is sent as a POST (GET would put variables, a password among them, into URLs).
+ * With `retry`, a query (or a mutation whose context says `idempotent: true`) that was rate
+ * limited, got a 502/503/504, or no answer at all, is sent again up to `attempts` times: after
+ * the wait the API named (`Retry-After`, during which this client sends nothing at all), else
+ * after an exponential backoff with full jitter.
+ *
+ * Everything is sent as a POST (GET would put variables, a password among them, into URLs), to
+ * the session's own endpoint when the API named one (an app token's `gatewayUrl`).
  */
-export function bettermodeExchange({ machine, transport, clock, timeoutMs }: BettermodeExchangeOptions): Exchange {
-  return () => (operations$) =>
+export function bettermodeExchange({ machine, transport, clock, timeoutMs, retry, onResult }: BettermodeExchangeOptions): { exchange: Exchange; dispose(): void } {
+  const attempts = retry ? (retry.attempts ?? 3) : 0;
+  const maxDelayMs = retry?.maxDelayMs ?? 30_000;
+  const waits = new Set<() => void>();
+  let pausedUntil = 0;
+  let hookFailed = false;
+
+  const report = (operation: Operation, extensions: Record<string, unknown> | undefined) => {
+    try {
+      onResult?.({ operationName: operationName(operation), kind: operation.kind as 'query' | 'mutation', extensions });
+    } catch (error) {
+      if (hookFailed) return;
+      hookFailed = true;
+      console.warn(`@bettermode-kit/client: an onResult hook threw (${error instanceof Error ? error.name : typeof error}); the result stands`);
+    }
+  };
+
+  /** Resolves after `ms`, or at once when the client is disposed. */
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waits.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waits.add(done);
+    });
+
+  const exchange: Exchange = () => (operations$) =>
     make<OperationResult>((observer) => {
       const tickets = new Map<number, Set<CancelTicket>>();
       let active = true;
@@ -50,26 +103,58 @@ export function bettermodeExchange({ machine, transport, clock, timeoutMs }: Bet
         }
         try {
           const body = JSON.stringify(requestBody(operation));
-          for (let retried = false; ; retried = true) {
+          const retriable = attempts > 0 && (operation.kind === 'query' || operation.context.idempotent === true);
+          for (let attempt = 0, authRetried = false; ; ) {
             if (machine.closed) throw new ClientClosedError('@bettermode-kit/client: the client is closed', { code: ClientErrorCode.ClientClosed });
+            // After a rate-limit refusal, nothing is sent before the wait the API named.
+            if (pausedUntil > Date.now()) await wait(pausedUntil - Date.now());
             let session = machine.usable();
             if (session === null) {
               await machine.prepare();
-              if (ticket?.cancelled) return null;
               session = machine.session;
             }
+            if (ticket?.cancelled) return null;
             const generation = machine.generation;
-            const headers = requestHeaders(operation, session?.accessToken);
+            let failure: BettermodeError | undefined;
+            let answer: GraphqlAnswer | undefined;
             const sentAt = Date.now();
-            const response = await transport.send({ url: operation.context.url, body, headers, timeoutMs, ticket });
-            clock.observeRoundTrip(Date.now() - sentAt);
-            const answer = readGraphqlAnswer(response);
-            const refused = answer instanceof BettermodeError ? answer.status === 401 : answer.errors !== undefined && answer.errors.some(isUnauthorized);
-            if (refused && !retried) {
+            try {
+              const response = await transport.send({
+                url: session?.endpoint ?? operation.context.url,
+                body,
+                headers: requestHeaders(operation, session?.accessToken),
+                timeoutMs,
+                ticket,
+                idempotent: operation.kind === 'query',
+              });
+              clock.observeRoundTrip(Date.now() - sentAt);
+              const read = readGraphqlAnswer(response);
+              if (read instanceof BettermodeError) failure = read;
+              else answer = read;
+            } catch (error) {
+              if (ticket?.cancelled) return null;
+              failure = errorFromFailure(error);
+            }
+            const refused = failure ? failure.status === 401 : answer?.errors !== undefined && answer.errors.some(isUnauthorized);
+            if (refused && !authRetried) {
+              authRetried = true;
               await machine.recover(generation);
               continue;
             }
-            return answer instanceof BettermodeError ? makeErrorResult(operation, answer) : toResult(operation, answer, machine.secrets());
+            const rateLimited = failure instanceof RateLimitedError ? failure : answer?.errors?.some(isRateLimited) ? (errorFromAnswer(answer) as RateLimitedError) : undefined;
+            if (retriable && attempt < attempts && (rateLimited || isTransient(failure))) {
+              attempt += 1;
+              if (rateLimited?.retryAfterMs !== undefined) {
+                pausedUntil = Math.max(pausedUntil, Date.now() + rateLimited.retryAfterMs);
+              } else {
+                await wait(Math.random() * Math.min(maxDelayMs, backoffBaseMs * 2 ** attempt));
+              }
+              continue;
+            }
+            if (failure) return makeErrorResult(operation, failure);
+            const result = toResult(operation, answer as GraphqlAnswer, machine.secrets());
+            if (onResult) report(operation, result.extensions);
+            return result;
           }
         } catch (error) {
           if (ticket?.cancelled) return null;
@@ -112,6 +197,19 @@ export function bettermodeExchange({ machine, transport, clock, timeoutMs }: Bet
         for (const key of [...tickets.keys()]) cancel(key);
       };
     });
+
+  return {
+    exchange,
+    dispose() {
+      for (const done of [...waits]) done();
+    },
+  };
+}
+
+/** No answer, or a gateway's: worth another attempt. */
+function isTransient(failure: BettermodeError | undefined): boolean {
+  if (failure instanceof NetworkError || failure instanceof TimeoutError) return true;
+  return failure instanceof HttpError && (failure.status === 502 || failure.status === 503 || failure.status === 504);
 }
 
 function requestBody(operation: Operation) {
@@ -153,7 +251,7 @@ function requestHeaders(operation: Operation, token: string | undefined): Record
 /** The urql result of a GraphQL answer; error messages and extensions redacted. */
 function toResult(operation: Operation, answer: GraphqlAnswer, sessionSecrets: string[]): OperationResult {
   if (answer.errors === undefined || answer.errors.length === 0) {
-    return makeResult(operation, { data: answer.data ?? undefined, extensions: answer.extensions }, { status: answer.status });
+    return makeResult(operation, { data: answer.data ?? undefined, extensions: answer.extensions }, { status: answer.status, retryAfter: answer.retryAfter });
   }
   const secrets = [...sessionSecrets, ...variableSecrets(operation.variables)];
   const errors = answer.errors.map((error) => ({
@@ -161,7 +259,7 @@ function toResult(operation: Operation, answer: GraphqlAnswer, sessionSecrets: s
     message: redact(String(error.message), secrets),
     ...(error.extensions ? { extensions: redactValue(error.extensions, secrets) as Record<string, unknown> } : {}),
   }));
-  return makeResult(operation, { data: answer.data ?? undefined, errors, extensions: answer.extensions }, { status: answer.status });
+  return makeResult(operation, { data: answer.data ?? undefined, errors, extensions: answer.extensions }, { status: answer.status, retryAfter: answer.retryAfter });
 }
 
 function variableSecrets(variables: unknown, found: string[] = [], depth = 0): string[] {

@@ -2,7 +2,7 @@ import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument, NetworkPublicInfoDocument } from '@bettermode-kit/operations';
 import { decodeJwt } from 'jose/jwt/decode';
 import { fileURLToPath } from 'node:url';
-import { runReadmeUsage } from '../../../testing/run-readme-usage';
+import { runReadmeSection, runReadmeUsage } from '../../../testing/run-readme-usage';
 import { readStoredSession, writeStoredSession } from './testing/stored-session';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
@@ -219,4 +219,29 @@ test('a closed client refuses further operations', async () => {
   bm.close();
   await expect(bm.query(AuthMemberDocument, {})).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
   vi.restoreAllMocks();
+});
+
+describe('the README sections on apps and rate limits', () => {
+  test('"App clients" runs as written: the bot, then an impersonated member', async () => {
+    const emulator = await startEmulator();
+    try {
+      await runReadmeSection(fileURLToPath(new URL('..', import.meta.url)), 'App clients', { emulator });
+      expect(emulator.stats().byField).toMatchObject({ limitedToken: 2, networkPublicInfo: 1, authMember: 2 });
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test('"Rate limits and retries" runs as written against a rate-limited emulator', async () => {
+    // As the block says, but with a 2 s window so the test need not wait 10 s.
+    const limited = await startEmulator({ rateLimit: { requestsPer10s: 2, windowSeconds: 2 } });
+    try {
+      await runReadmeSection(fileURLToPath(new URL('..', import.meta.url)), 'Rate limits and retries', { limited });
+      // One refusal for the first client, at least one for the patient one, which then got all four answers.
+      expect(limited.stats().rateLimited).toBeGreaterThanOrEqual(3);
+      expect(limited.stats().byField.networkPublicInfo).toBeGreaterThanOrEqual(2 + 4);
+    } finally {
+      await limited.stop();
+    }
+  });
 });

@@ -18,5 +18,6 @@ export const ApiErrorCode = {
   /** Bettermode's "permission" error (e.g. an app not installed on the network). */
   Forbidden: '102',
   InvalidCredentials: 'INVALID_CREDENTIALS',
+  InvalidAppCredentials: 'INVALID_APP_CREDENTIALS',
   RateLimited: 'RATE_LIMITED',
 } as const;

@@ -1,6 +1,8 @@
 import {
+  AppCredentialsError,
   BettermodeError,
   ClientClosedError,
+  ForbiddenError,
   HttpError,
   InvalidCredentialsError,
   InvalidResponseError,
@@ -12,6 +14,9 @@ import {
 } from './bettermode-error';
 import { ApiErrorCode, ClientErrorCode } from './error-codes';
 import { isTransportFailure, type TransportResponse } from './transport/transport';
+
+/** Bettermode's burst window: the wait when a rate-limit refusal names none. */
+const defaultRateWindowMs = 10_000;
 
 /** A GraphQL result as it came over HTTP. */
 export interface GraphqlAnswer {
@@ -40,7 +45,7 @@ export function readGraphqlAnswer(response: TransportResponse): GraphqlAnswer | 
       code: ApiErrorCode.RateLimited,
       status,
       graphQLErrors: result?.errors,
-      retryAfterMs: retryAfterMs(response.retryAfter, result?.errors?.[0]),
+      retryAfterMs: retryAfterMs(response.retryAfter, result?.errors?.[0]) ?? defaultRateWindowMs,
     });
   }
   if (result && status < 500) {
@@ -59,6 +64,12 @@ function isGraphqlResult(value: unknown): value is { data?: Record<string, unkno
   return 'data' in candidate || Array.isArray(candidate.errors);
 }
 
+/** A refusal for the rate limit, sent as a GraphQL error (code 104 or RATE_LIMITED) rather than HTTP 429. */
+export function isRateLimited(error: BettermodeGraphQLError | undefined): boolean {
+  const code = error?.extensions?.code === undefined ? undefined : String(error.extensions.code);
+  return code === ApiErrorCode.RequestLimit || code === ApiErrorCode.RateLimited;
+}
+
 /** Bettermode's own refusal of a token: the message `Unauthorized` (as its CLI checks) or code 108. */
 export function isUnauthorized(error: BettermodeGraphQLError | undefined): boolean {
   return error !== undefined && (error.message === 'Unauthorized' || String(error.extensions?.code) === ApiErrorCode.Unauthorized);
@@ -72,8 +83,10 @@ export function errorFromAnswer(answer: GraphqlAnswer, secrets: readonly string[
   const details = { code: code ?? ClientErrorCode.GraphQL, status: answer.status, graphQLErrors: errors, secrets };
   if (errors.some(isUnauthorized)) return new UnauthorizedError('Unauthorized', { ...details, code: ApiErrorCode.Unauthorized });
   if (code === ApiErrorCode.InvalidCredentials) return new InvalidCredentialsError(first?.message ?? 'Invalid credentials', details);
+  if (code === ApiErrorCode.InvalidAppCredentials) return new AppCredentialsError(first?.message ?? 'Invalid app credentials', details);
+  if (code === ApiErrorCode.Forbidden || code === 'FORBIDDEN') return new ForbiddenError(first?.message ?? 'Forbidden', details);
   if (code === ApiErrorCode.RateLimited || code === ApiErrorCode.RequestLimit) {
-    return new RateLimitedError(first?.message ?? 'Rate limited', { ...details, retryAfterMs: retryAfterMs(answer.retryAfter, first) });
+    return new RateLimitedError(first?.message ?? 'Rate limited', { ...details, retryAfterMs: retryAfterMs(answer.retryAfter, first) ?? defaultRateWindowMs });
   }
   return new BettermodeError(first?.message ?? 'Bettermode answered with an error', details);
 }

@@ -2,8 +2,10 @@ export { createBettermodeClient } from './create-bettermode-client';
 export { memoryStorage } from './memory-storage';
 export { webStorage } from './web-storage';
 export {
+  AppCredentialsError,
   BettermodeError,
   ClientClosedError,
+  ForbiddenError,
   HttpError,
   InvalidCredentialsError,
   InvalidResponseError,
@@ -15,6 +17,9 @@ export {
 } from './bettermode-error';
 export { ApiErrorCode, ClientErrorCode } from './error-codes';
 export type { BettermodeClient, BettermodeClientOptions, LoginCredentials } from './create-bettermode-client';
+export type { BettermodeOperations } from './client-core';
+export type { CommonClientOptions } from './client-options';
+export type { ResultInfo, RetryOptions } from './bettermode-exchange';
 export type { BettermodeErrorDetails, BettermodeGraphQLError } from './bettermode-error';
 export type { MemoryStorageOptions } from './memory-storage';
 export type { Session, SessionChangeListener, SessionChangeReason } from './session';

@@ -176,8 +176,12 @@ export class SessionMachine {
   /** Replaces a missing or due session: the network part of a refresh. */
   async #renew(): Promise<void> {
     const from = this.#session;
-    if (from === null) return this.#commit(await this.#api.guest(), 'guest');
-    if (from.kind === 'guest') return this.#commit(await this.#api.guest(), 'refresh');
+    // Guests and apps have no refresh token worth keeping: they start anew.
+    if (from === null) {
+      const started = await this.#api.start();
+      return this.#commit(started, started.kind === 'app' ? 'login' : 'guest');
+    }
+    if (from.kind !== 'member') return this.#commit(await this.#api.start(), 'refresh');
     let next: StoredSession;
     try {
       next = await this.#api.refresh(from.refreshToken);
@@ -188,7 +192,7 @@ export class SessionMachine {
         if (this.#session && this.#clock.isDue(this.#session)) return this.#renew();
         return;
       }
-      const guest = await this.#api.guest().catch(() => null);
+      const guest = await this.#api.start().catch(() => null);
       await this.#commit(guest, 'session-expired');
       throw new SessionExpiredError('The member session has ended (Bettermode refused its refresh token); log in again', {
         code: ClientErrorCode.SessionExpired,
@@ -203,7 +207,7 @@ export class SessionMachine {
     return this.#withLease(async () => {
       await this.#sync(true);
       if (!this.usable()) await this.#renew().catch(ignoreSessionExpired);
-      if (!this.#session) await this.#commit(await this.#api.guest(), 'guest');
+      if (!this.#session) await this.#commit(await this.#api.start(), 'guest');
       const replaced: StoredSession[] = [];
       const bearer = this.#session as StoredSession | null;
       if (!bearer) throw new BettermodeError('No token to log in with', { code: ClientErrorCode.InvalidResponse });
@@ -214,7 +218,7 @@ export class SessionMachine {
         if (!(error instanceof UnauthorizedError)) throw error;
         // The token sent was refused (revoked elsewhere): once more with a new guest token.
         if (bearer.kind === 'member') replaced.push(bearer);
-        await this.#commit(await this.#api.guest(), 'guest');
+        await this.#commit(await this.#api.start(), 'guest');
         member = await this.#api.login(credentials, (this.#session ?? bearer).accessToken);
       }
       replaced.push(...(await this.#commitOver(member, 'login')));

@@ -3,7 +3,8 @@ import { decodeJwt } from 'jose/jwt/decode';
 
 /** Who the client is acting as. Tokens are never part of it. */
 export interface Session {
-  kind: 'guest' | 'member';
+  /** `app`: an app client's token (its bot account, or the member it impersonates). */
+  kind: 'guest' | 'member' | 'app';
   member: { id: string; name: string | null; username: string };
   role: { id: string; name: string; type: RoleType | null; scopes: string[] };
   /** When the access token expires, on this machine's clock. */
@@ -32,6 +33,8 @@ export interface StoredSession {
   expiresAt: number;
   /** The token's `iat` in ms, on the server's clock; 0 when it cannot be read. */
   issuedAt: number;
+  /** Where to send operations with this token, when the API named one (`AppToken.gatewayUrl`). */
+  endpoint?: string;
 }
 
 /** What a storage holds: the session (null after a logout) and why it was last changed. */
@@ -47,15 +50,7 @@ interface Envelope {
  * is never verified here: only the server can.
  */
 export function storedSessionFrom(token: AuthTokenFieldsFragment, kind: Session['kind']): StoredSession {
-  let expiresAt = 0;
-  let issuedAt = 0;
-  try {
-    const { exp, iat } = decodeJwt(token.accessToken);
-    if (typeof exp === 'number' && Number.isFinite(exp)) expiresAt = exp * 1000;
-    if (typeof iat === 'number' && Number.isFinite(iat)) issuedAt = iat * 1000;
-  } catch {
-    // Unreadable: expiresAt 0 makes it due at once.
-  }
+  const { expiresAt, issuedAt } = tokenTimes(token.accessToken);
   return {
     kind,
     accessToken: token.accessToken,
@@ -66,6 +61,43 @@ export function storedSessionFrom(token: AuthTokenFieldsFragment, kind: Session[
     expiresAt,
     issuedAt,
   };
+}
+
+/**
+ * Builds a stored session from an app token (`limitedToken`): who it acts as is read from the
+ * token's claims (the bot account or the impersonated member); there is no refresh token.
+ */
+export function storedAppSessionFrom(token: { accessToken: string; gatewayUrl: string | null }): StoredSession {
+  let claims: Record<string, unknown> = {};
+  try {
+    claims = decodeJwt(token.accessToken);
+  } catch {
+    // Unreadable: still usable, and due at once.
+  }
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return {
+    kind: 'app',
+    accessToken: token.accessToken,
+    refreshToken: '',
+    sessionId: null,
+    member: { id: text(claims.id), name: null, username: '' },
+    role: { id: text(claims.roleId), name: text(claims.role), type: (text(claims.roleType) || null) as RoleType | null, scopes: [] },
+    ...tokenTimes(token.accessToken),
+    ...(token.gatewayUrl ? { endpoint: token.gatewayUrl } : {}),
+  };
+}
+
+function tokenTimes(accessToken: string): { expiresAt: number; issuedAt: number } {
+  try {
+    const { exp, iat } = decodeJwt(accessToken);
+    return {
+      expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : 0,
+      issuedAt: typeof iat === 'number' && Number.isFinite(iat) ? iat * 1000 : 0,
+    };
+  } catch {
+    // Unreadable: expiresAt 0 makes it due at once.
+    return { expiresAt: 0, issuedAt: 0 };
+  }
 }
 
 /** The public view of a stored session; `offsetMs` is the server's clock minus this machine's. */
@@ -107,13 +139,14 @@ function isStoredSession(value: unknown): value is StoredSession {
   return (
     typeof candidate === 'object' &&
     candidate !== null &&
-    (candidate.kind === 'guest' || candidate.kind === 'member') &&
+    (candidate.kind === 'guest' || candidate.kind === 'member' || candidate.kind === 'app') &&
     typeof candidate.accessToken === 'string' &&
     typeof candidate.refreshToken === 'string' &&
     typeof candidate.expiresAt === 'number' &&
     typeof candidate.issuedAt === 'number' &&
     typeof candidate.member?.id === 'string' &&
     typeof candidate.role?.name === 'string' &&
-    Array.isArray(candidate.role?.scopes)
+    Array.isArray(candidate.role?.scopes) &&
+    (candidate.endpoint === undefined || typeof candidate.endpoint === 'string')
   );
 }

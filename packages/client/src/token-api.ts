@@ -15,8 +15,8 @@ import type { Transport } from './transport/transport';
 
 /** The calls that obtain and end tokens; each throws a typed {@link BettermodeError}. */
 export interface TokenApi {
-  /** A new guest session: `tokens(networkDomain | networkId)`. */
-  guest(): Promise<StoredSession>;
+  /** A new session of the client's own kind: a guest's (`tokens(networkDomain | networkId)`), or an app's (`limitedToken`). */
+  start(): Promise<StoredSession>;
   /** The next tokens of a member session: `tokens(refreshToken)`. */
   refresh(refreshToken: string): Promise<StoredSession>;
   /** `loginNetwork`, sent with `bearer` (a guest's or a member's access token). */
@@ -48,7 +48,7 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
     const sentAt = Date.now();
     let response;
     try {
-      response = await transport.send({ url, body: JSON.stringify({ query: stringifyDocument(document), operationName, variables }), headers, timeoutMs });
+      response = await transport.send({ url, body: JSON.stringify({ query: stringifyDocument(document), operationName, variables }), headers, timeoutMs, idempotent: operationName === 'Tokens' });
     } catch (failure) {
       throw errorFromFailure(failure);
     }
@@ -72,7 +72,7 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
   const guest = () => session('tokens', post(TokensDocument, 'Tokens', network, null, []), 'guest');
 
   return {
-    guest: () => once(guest),
+    start: () => once(guest),
     refresh: (refreshToken) => once(() => session('tokens', post(TokensDocument, 'Tokens', { refreshToken }, null, [refreshToken]), 'member')),
     login: (credentials, bearer) =>
       session('loginNetwork', post(LoginNetworkDocument, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]), 'member'),

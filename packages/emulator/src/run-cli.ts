@@ -12,6 +12,8 @@ Options:
   --token-ttl S         access token lifetime in seconds (default 3600)
   --refresh-ttl S       refresh token lifetime in seconds (default 2592000)
   --latency-ms N        delay before each answer (default 0)
+  --reuse-grace S       seconds a just-spent refresh token is answered again (default 30)
+  --rate-limit N        requests per 10 s and token; over it, HTTP 429 with Retry-After (default: none)
   --schema FILE         serve another schema version (SDL)
   -h, --help            show this help`;
 
@@ -36,6 +38,8 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
       'token-ttl': { type: 'string' },
       'refresh-ttl': { type: 'string' },
       'latency-ms': { type: 'string' },
+      'reuse-grace': { type: 'string' },
+      'rate-limit': { type: 'string' },
       schema: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -51,6 +55,8 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
     accessTokenTtlSeconds: toNumber('--token-ttl', values['token-ttl']),
     refreshTokenTtlSeconds: toNumber('--refresh-ttl', values['refresh-ttl']),
     latencyMs: toNumber('--latency-ms', values['latency-ms']),
+    refreshReuseGraceSeconds: toNumber('--reuse-grace', values['reuse-grace']),
+    ...(values['rate-limit'] === undefined ? {} : { rateLimit: { requestsPer10s: toNumber('--rate-limit', values['rate-limit']) as number } }),
     schemaFile: values.schema,
   };
   const emulator = await startEmulator(options);

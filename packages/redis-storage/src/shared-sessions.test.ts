@@ -50,3 +50,42 @@ test('8 processes on one Redis, 20 operations a second each, across 5 expiries o
     await emulator.stop();
   }
 });
+
+test("4 processes sharing an app's token cache on Redis: one limitedToken request per expiry between them", async () => {
+  const emulator = await startEmulator({ accessTokenTtlSeconds: 2 });
+  const key = `test:${randomBytes(6).toString('hex')}`;
+  const appModule = pathToFileURL(require.resolve('@bettermode-kit/client/node').replace(/node\.cjs$/, 'node.js')).href;
+  const workers: SessionWorker[] = [];
+  try {
+    workers.push(
+      ...(await Promise.all(
+        Array.from({ length: 4 }, () =>
+          startWorker({
+            clientModule,
+            storageModule,
+            storageExport: 'redisStorage',
+            storageArgs: [{ url: redisUrl, key, leaseMs: 3000 }],
+            endpoint: emulator.url,
+            app: { module: appModule, clientId: 'emulator-app', clientSecret: 'emulator-app-secret', networkId: 'NtT0FkLxxi' },
+          }),
+        ),
+      )),
+    );
+    emulator.resetStats();
+    for (const worker of workers) worker.send('run');
+    // 5 expiries of a 2 s token.
+    await delay(10_000);
+    const reports = await Promise.all(workers.map((worker) => worker.stop()));
+    const stats = emulator.stats();
+    expect(reports.flatMap((report) => report.operations.filter((operation) => operation.error))).toEqual([]);
+    expect(reports.every((report) => report.operations.every((operation) => operation.username === 'emulator-app-bot'))).toBe(true);
+    expect(reports.flatMap((report) => report.warnings)).toEqual([]);
+    expect(stats.unauthorized).toBe(0);
+    // The first mint and one per expiry: no more than expiries + 1.
+    expect(stats.byField.limitedToken).toBeGreaterThanOrEqual(5);
+    expect(stats.byField.limitedToken).toBeLessThanOrEqual(6);
+  } finally {
+    for (const worker of workers) if (worker.process.exitCode === null) worker.process.kill('SIGKILL');
+    await emulator.stop();
+  }
+});

@@ -6,6 +6,7 @@ export type Fault =
   | 'none'
   | 'http-500'
   | 'html-502'
+  | 'http-503'
   | 'truncated-json'
   | 'empty-200'
   | 'hang'
@@ -27,12 +28,24 @@ export type Fault =
  * is set to. The `always-…` faults spare `tokens`, so refreshes work while everything else fails;
  * the `refresh-…` faults touch only `tokens(refreshToken)` and, with `once`, only the first one.
  */
-export async function startFaultProxy(target: string) {
+export async function startFaultProxy(target: string, options: { rewriteGateway?: boolean } = {}) {
   let fault: Fault = 'none';
+  let faultsServed = 0;
   let once = false;
   let refreshesSeen = 0;
   const hanging = new Set<() => void>();
+  const log: {
+    arrivedAt: number;
+    answeredAt: number;
+    operation: string | undefined;
+    /** The `requestId` variable the tests give distinct requests, to tell a retry from a first attempt. */
+    requestId: unknown;
+    status: number;
+    rateLimited: boolean;
+    retryAfterMs: number | undefined;
+  }[] = [];
   const server = createServer(async (request, response) => {
+    const arrivedAt = Date.now();
     const body = await readAll(request);
     const parsed = safeParse(body);
     const isTokens = parsed?.operationName === 'Tokens' || /^\s*(query|mutation) Tokens\b/.test(parsed?.query ?? '');
@@ -48,9 +61,14 @@ export async function startFaultProxy(target: string) {
       refreshesSeen += 1;
       if (once) fault = 'none';
     }
+    // Any fault that answers (the switch returns) counts; a fault that passes the request on does not.
+    if (active !== 'none') faultsServed += 1;
     switch (active) {
       case 'http-500':
         response.writeHead(500, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Internal server error"}]}');
+        return;
+      case 'http-503':
+        response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0' }).end('Service Unavailable');
         return;
       case 'html-502':
         response.writeHead(502, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
@@ -113,15 +131,31 @@ export async function startFaultProxy(target: string) {
         }
         break;
     }
+    if (active !== 'none') faultsServed -= 1;
     const answer = await forward();
+    let text = await answer.text();
+    // A gateway in front of the API: the app tokens it hands out name it, not the API behind it.
+    if (options.rewriteGateway) text = text.split(JSON.stringify(target)).join(JSON.stringify(`http://127.0.0.1:${port}/graphql`));
+    const retryAfterHeader = answer.headers.get('retry-after');
+    const bodyWait = /"retryAfterMs":(\d+)/.exec(text)?.[1];
+    log.push({
+      arrivedAt,
+      answeredAt: Date.now(),
+      operation: parsed?.operationName,
+      requestId: parsed?.variables?.requestId,
+      status: answer.status,
+      rateLimited: answer.status === 429 || /"code":"104"/.test(text),
+      retryAfterMs: retryAfterHeader ? Number(retryAfterHeader) * 1000 : bodyWait ? Number(bodyWait) : undefined,
+    });
     response.writeHead(answer.status, {
       'content-type': answer.headers.get('content-type') ?? 'application/json',
       ...(answer.headers.get('retry-after') ? { 'retry-after': answer.headers.get('retry-after') as string } : {}),
     });
-    response.end(await answer.text());
+    response.end(text);
   });
+  let port = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  ({ port } = server.address() as AddressInfo);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     /** Sets the fault; with `once`, a `refresh-…` fault hits only the next refresh. */
@@ -131,6 +165,10 @@ export async function startFaultProxy(target: string) {
     },
     /** Refresh requests a `refresh-…` fault has seen. */
     refreshesSeen: () => refreshesSeen,
+    /** Requests passed through to the target, in answer order: when each came and was answered, and what the answer was. */
+    log,
+    /** Requests answered by a fault rather than the target. */
+    faultsServed: () => faultsServed,
     async stop() {
       for (const release of hanging) release();
       server.closeAllConnections();

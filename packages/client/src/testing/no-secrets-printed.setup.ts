@@ -3,7 +3,7 @@ import { afterEach, beforeEach } from 'vitest';
 // For the whole client suite: anything a test prints (console or the process streams) is scanned
 // for a token or a test password. The secrets test adds the thrown errors and their stacks.
 const jwtShaped = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/;
-const passwords = ['bettermodepassword', 'wrong-password', 'analytical-engine', 'race-password-'];
+const passwords = ['bettermodepassword', 'wrong-password', 'analytical-engine', 'race-password-', 'emulator-app-secret', 'a-wrong-app-secret', 'elsewhere-secret'];
 const printed: string[] = [];
 const undo: (() => void)[] = [];
 

@@ -75,8 +75,9 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       outgoing = target.secure ? httpsRequest(options, onResponse) : httpRequest(options, onResponse);
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
         if (settled) return;
-        // A kept-alive socket the server closed just as it was reused: Node's documented case for one retry.
-        if (!retried && outgoing.reusedSocket && error.code === 'ECONNRESET') {
+        // A kept-alive socket the server closed just as it was reused: Node's documented case for one
+        // retry. Only for what is safe to send twice: the server may have read a mutation already.
+        if (!retried && request.idempotent && outgoing.reusedSocket && error.code === 'ECONNRESET') {
           settled = true;
           clearTimeout(timer);
           send(request, true).then(resolve, reject);

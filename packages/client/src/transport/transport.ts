@@ -6,6 +6,8 @@ export interface TransportRequest {
   headers: Record<string, string>;
   /** The whole exchange (connect, send, headers and body) must end within this. */
   timeoutMs: number;
+  /** Safe to send twice (a query): a transport may then resend it once when a kept-alive connection was closed under it. */
+  idempotent?: boolean;
   /** Filled in by the transport: cancels this request (a torn-down operation, a closed client). */
   ticket?: CancelTicket;
 }

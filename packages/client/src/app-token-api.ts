@@ -1,0 +1,69 @@
+import { LimitedTokenDocument, type LimitedTokenQuery } from '@bettermode-kit/operations';
+import { stringifyDocument } from '@urql/core';
+import { BettermodeError, InvalidResponseError } from './bettermode-error';
+import { ClientErrorCode } from './error-codes';
+import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
+import { storedAppSessionFrom } from './session';
+import type { SessionClock } from './session-clock';
+import type { TokenApi } from './token-api';
+import type { Transport } from './transport/transport';
+
+export interface AppTokenApiOptions {
+  transport: Transport;
+  url: string;
+  timeoutMs: number;
+  clock: SessionClock;
+  clientId: string;
+  clientSecret: string;
+  networkId: string;
+  /** The member to act as; the app's bot account when omitted. */
+  memberId?: string | undefined;
+}
+
+/**
+ * Mints app tokens with `limitedToken(context: NETWORK, networkId, entityId: networkId
+ * [, impersonateMemberId])`, sent with HTTP Basic `clientId:clientSecret`. An app token has no
+ * refresh token: the machine mints a new one when it is due or refused.
+ */
+export function createAppTokenApi({ transport, url, timeoutMs, clock, clientId, clientSecret, networkId, memberId }: AppTokenApiOptions): TokenApi {
+  const basic = `Basic ${base64(`${clientId}:${clientSecret}`)}`;
+  const secrets = [clientSecret, basic];
+  const body = JSON.stringify({
+    query: stringifyDocument(LimitedTokenDocument),
+    operationName: 'LimitedToken',
+    variables: { context: 'NETWORK', networkId, entityId: networkId, ...(memberId ? { impersonateMemberId: memberId } : {}) },
+  });
+  const unsupported = () => Promise.reject(new BettermodeError('An app client has no member login', { code: ClientErrorCode.GraphQL }));
+
+  return {
+    async start() {
+      const sentAt = Date.now();
+      let response;
+      try {
+        response = await transport.send({ url, body, timeoutMs, idempotent: true, headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: basic } });
+      } catch (failure) {
+        throw errorFromFailure(failure);
+      }
+      const receivedAt = Date.now();
+      clock.observeRoundTrip(receivedAt - sentAt);
+      const answer = readGraphqlAnswer(response);
+      if (answer instanceof BettermodeError) throw answer;
+      if (answer.errors?.length) throw errorFromAnswer(answer, secrets);
+      const token = (answer.data as LimitedTokenQuery | null | undefined)?.limitedToken;
+      if (!token?.accessToken) throw new InvalidResponseError('limitedToken answered without a token', { code: ClientErrorCode.InvalidResponse });
+      const session = storedAppSessionFrom(token);
+      clock.observeToken(session, sentAt, receivedAt);
+      return session;
+    },
+    refresh: unsupported,
+    login: unsupported,
+    logout: unsupported,
+  };
+}
+
+/** Base64 of UTF-8 text, in Node and in browsers alike. */
+function base64(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

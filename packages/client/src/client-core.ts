@@ -1,0 +1,106 @@
+import { Client, type AnyVariables, type CombinedError, type Exchange, type OperationContext, type OperationResult, type TypedDocumentNode } from '@urql/core';
+import { pipe, subscribe, take } from 'wonka';
+import { BettermodeError, ClientClosedError, InvalidResponseError, TimeoutError } from './bettermode-error';
+import { bettermodeExchange, type ResultInfo, type RetryOptions } from './bettermode-exchange';
+import { ClientErrorCode } from './error-codes';
+import { errorFromAnswer, errorFromFailure } from './graphql-answer';
+import { PendingWork } from './pending-work';
+import type { SessionClock } from './session-clock';
+import type { SessionMachine } from './session-machine';
+import type { Transport } from './transport/transport';
+
+/** Runs typed operations; shared by member clients and app clients. */
+export interface BettermodeOperations {
+  /** The underlying urql Client, for `<Provider value={bm.urql}>` and raw use. */
+  readonly urql: Client;
+  /** Runs a query; resolves to its data or throws a {@link BettermodeError}. */
+  query<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, context?: Partial<OperationContext>): Promise<Data>;
+  /**
+   * Runs a mutation; resolves to its data or throws a {@link BettermodeError}. With `retry`, pass
+   * `{ idempotent: true }` as the context to let it be retried like a query.
+   */
+  mutate<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, context?: Partial<OperationContext>): Promise<Data>;
+}
+
+/** The core a client factory builds on. */
+export interface ClientCore extends BettermodeOperations {
+  /** Gives `work` the client's deadline and settles it at `close()`. */
+  track<T>(work: Promise<T>): Promise<T>;
+  close(): void;
+}
+
+export interface ClientCoreOptions {
+  machine: SessionMachine;
+  transport: Transport;
+  clock: SessionClock;
+  endpoint: string;
+  requestTimeoutMs: number;
+  exchanges?: Exchange[] | undefined;
+  retry?: RetryOptions | undefined;
+  onResult?: ((info: ResultInfo) => void) | undefined;
+  /** Closes what the core does not own (the transport, when not shared). */
+  onClose?: () => void;
+}
+
+/** How many request timeouts any promise of the client may take at most (queued transitions, a lease, a retry). */
+export const deadlineInTimeouts = 6;
+const packageName = '@bettermode-kit/client';
+
+/** The urql client on the session's exchange, with every promise tracked for its deadline and for `close()`. */
+export function createClientCore({ machine, transport, clock, endpoint, requestTimeoutMs, exchanges, retry, onResult, onClose }: ClientCoreOptions): ClientCore {
+  const own = bettermodeExchange({ machine, transport, clock, timeoutMs: requestTimeoutMs, retry, onResult });
+  const urql = new Client({ url: endpoint, requestPolicy: 'network-only', exchanges: [...(exchanges ?? []), own.exchange] });
+  // With retries, a promise may also wait out rate limits: the backstop grows with the attempts.
+  const deadlineMs = requestTimeoutMs * deadlineInTimeouts + (retry ? (retry.attempts ?? 3) * (retry.maxDelayMs ?? 30_000) : 0);
+  const pending = new PendingWork(deadlineMs, () => new TimeoutError(`${packageName}: no answer within ${deadlineMs} ms`, { code: ClientErrorCode.Timeout }));
+
+  function run<Data, Variables extends AnyVariables>(
+    kind: 'query' | 'mutation',
+    document: TypedDocumentNode<Data, Variables>,
+    variables: Variables,
+    context: Partial<OperationContext> | undefined,
+  ): Promise<Data> {
+    if (machine.closed) return Promise.reject(closedError());
+    let stop: (() => void) | undefined;
+    const result = new Promise<OperationResult<Data, Variables>>((resolve) => {
+      const source = kind === 'query' ? urql.query(document, variables, context) : urql.mutation(document, variables, context);
+      stop = pipe(source, take(1), subscribe(resolve)).unsubscribe;
+    });
+    return pending.add(result, stop).then((answer) => {
+      if (answer.error) throw clientError(answer.error, machine.secrets());
+      if (answer.data === undefined || answer.data === null) {
+        throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
+      }
+      return answer.data;
+    });
+  }
+
+  return {
+    urql,
+    query: (document, variables, context) => run('query', document, variables, context),
+    mutate: (document, variables, context) => run('mutation', document, variables, context),
+    track: (work) => (machine.closed ? Promise.reject(closedError()) : pending.add(work)),
+    close() {
+      if (machine.closed) return;
+      machine.close();
+      pending.close(closedError());
+      own.dispose();
+      onClose?.();
+    },
+  };
+}
+
+export function closedError(): ClientClosedError {
+  return new ClientClosedError(`${packageName}: the client is closed`, { code: ClientErrorCode.ClientClosed });
+}
+
+/** The typed error for a failed urql result. */
+function clientError(error: CombinedError, secrets: readonly string[]): BettermodeError {
+  if (error.networkError instanceof BettermodeError) return error.networkError;
+  if (error.graphQLErrors.length > 0) {
+    const response = error.response as { status?: number; retryAfter?: string | null } | undefined;
+    const errors = error.graphQLErrors.map(({ message, path, extensions }) => ({ message, ...(path ? { path } : {}), ...(extensions ? { extensions } : {}) }));
+    return errorFromAnswer({ status: response?.status ?? 200, data: undefined, errors, extensions: undefined, retryAfter: response?.retryAfter ?? null }, secrets);
+  }
+  return errorFromFailure(error.networkError);
+}

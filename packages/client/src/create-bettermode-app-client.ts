@@ -1,0 +1,103 @@
+import { createAppTokenApi } from './app-token-api';
+import { createClientCore, type BettermodeOperations, type ClientCore } from './client-core';
+import { checkCommonOptions, type CommonClientOptions } from './client-options';
+import { memoryStorage } from './memory-storage';
+import { SessionClock } from './session-clock';
+import { SessionMachine } from './session-machine';
+import type { SessionStorage } from './session-storage';
+import { fetchTransport } from './transport/fetch-transport';
+import { nodeTransport } from './transport/node-transport';
+
+/** Options of {@link createBettermodeAppClient}. */
+export interface BettermodeAppClientOptions extends CommonClientOptions {
+  /** The app's client id. */
+  clientId: string;
+  /** The app's client secret. Server side only: anyone who can read it can act as the app. */
+  clientSecret: string;
+  /** The network the app is installed on. */
+  networkId: string;
+  /**
+   * Where the app tokens are kept, one entry per (network, member); holders that share these
+   * storages mint once per expiry between them. E.g. `(key) => redisStorage({ url, key })`.
+   * @defaultValue an in-memory storage per key
+   */
+  tokenStorage?: ((key: string) => SessionStorage) | undefined;
+  /** Allow running where `window` or `document` exist (a browser), which would expose the secret. @defaultValue false */
+  dangerouslyAllowBrowser?: boolean | undefined;
+}
+
+/** An app client: operations as the app's bot account, and views that act as a member. */
+export interface BettermodeAppClient extends BettermodeOperations {
+  /** The same operations, as that member (impersonation: the member's permissions). */
+  asMember(memberId: string): BettermodeOperations;
+  /** Stops the client and its member views: pending work fails with `CLIENT_CLOSED`, nothing keeps the process alive. */
+  close(): void;
+}
+
+const packageName = '@bettermode-kit/client';
+
+/**
+ * Creates a client for a Bettermode app: it mints access tokens with `limitedToken` and the app's
+ * HTTP Basic credentials (its bot account, which can do what a community admin can, or with
+ * {@link BettermodeAppClient.asMember} a member it impersonates), caches them per (network,
+ * member), mints again before expiry and after an `Unauthorized`, one mint at a time however many
+ * operations wait, and sends operations to the `gatewayUrl` the token came with.
+ *
+ * @example
+ * ```ts
+ * const app = createBettermodeAppClient({ clientId, clientSecret, networkId });
+ * await app.query(NetworkPublicInfoDocument, {}); // as the bot account
+ * await app.asMember(memberId).query(AuthMemberDocument, {}); // as that member
+ * app.close();
+ * ```
+ */
+export function createBettermodeAppClient(options: BettermodeAppClientOptions): BettermodeAppClient {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${packageName}: options are required`);
+  const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined' || typeof (globalThis as { document?: unknown }).document !== 'undefined';
+  if (inBrowser && options.dangerouslyAllowBrowser !== true) {
+    throw new Error(
+      `${packageName}: createBettermodeAppClient() refuses to run in a browser: the client secret would be readable by anyone who loads the page. ` +
+        'Mint app tokens on a server. Pass dangerouslyAllowBrowser: true only where the code never reaches a browser user.',
+    );
+  }
+  for (const key of ['clientId', 'clientSecret', 'networkId'] as const) {
+    if (typeof options[key] !== 'string' || options[key].trim() === '') throw new TypeError(`${packageName}: ${key} is required`);
+  }
+  const settings = checkCommonOptions(options);
+  const transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport();
+  const defaultStorages = new Map<string, SessionStorage>();
+  const storageFor = options.tokenStorage ?? ((key: string) => defaultStorages.get(key) ?? defaultStorages.set(key, memoryStorage()).get(key) as SessionStorage);
+
+  const view = (memberId: string | undefined): ClientCore => {
+    const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
+    const api = createAppTokenApi({ transport, url: settings.endpoint, timeoutMs: settings.requestTimeoutMs, clock, clientId: options.clientId, clientSecret: options.clientSecret, networkId: options.networkId, memberId });
+    const storage = storageFor(`app:${options.clientId}:${options.networkId}:${memberId ?? 'bot'}`);
+    const machine = new SessionMachine({ storage, api, clock });
+    return createClientCore({ ...settings, machine, transport, clock, exchanges: options.exchanges, retry: options.retry, onResult: options.onResult });
+  };
+
+  const bot = view(undefined);
+  const members = new Map<string, ClientCore>();
+  let closed = false;
+  return {
+    urql: bot.urql,
+    query: bot.query,
+    mutate: bot.mutate,
+    asMember(memberId) {
+      if (typeof memberId !== 'string' || memberId.trim() === '') throw new TypeError(`${packageName}: asMember() needs a member id`);
+      let member = members.get(memberId);
+      if (!member) {
+        member = view(memberId);
+        if (closed) member.close();
+        members.set(memberId, member);
+      }
+      return { urql: member.urql, query: member.query, mutate: member.mutate };
+    },
+    close() {
+      closed = true;
+      bot.close();
+      for (const member of members.values()) member.close();
+      transport.close();
+    },
+  };
+}
