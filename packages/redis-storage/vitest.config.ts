@@ -5,7 +5,7 @@ export default mergeConfig(
   shared,
   defineProject({
     test: {
-      globalSetup: ['./vitest.global-setup.ts'],
+      globalSetup: ['../../testing/redis-global-setup.ts'],
     },
   }),
 );

@@ -43,6 +43,8 @@ export interface EmulatorServices {
   stats: EmulatorStatsCounter;
   /** The endpoint apps are told to use (`AppToken.gatewayUrl`), known once the server listens. */
   gatewayUrl: () => string;
+  /** Tells webhook receivers what happened to a member. */
+  memberEvent: (name: 'member.logged_in' | 'member.logged_out', member: StoredMember) => void;
 }
 
 type Resolver = GraphQLFieldResolver<unknown, EmulatorContext, any>;
@@ -80,7 +82,7 @@ export function createEmulatorSchema(sdl: string, services: EmulatorServices): G
   return schema;
 }
 
-function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl }: EmulatorServices): Record<string, Record<string, Resolver>> {
+function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl, memberEvent }: EmulatorServices): Record<string, Record<string, Resolver>> {
   const { network } = state;
 
   const sign: AccessTokenSigner = (owner, sessionId) => {
@@ -137,7 +139,9 @@ function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl }:
       throw invalidCredentials();
     }
     attempt.succeeded();
-    return authToken(await tokens.openSession({ memberId: member.id, guest: false }, sign));
+    const answer = authToken(await tokens.openSession({ memberId: member.id, guest: false }, sign));
+    memberEvent('member.logged_in', member);
+    return answer;
   };
 
   const limitedTokenResolver: Resolver = async (_source, args: LimitedTokenArgs, { basic }) => {
@@ -164,6 +168,7 @@ function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl }:
     // Another member's session answers like an unknown one: it is none of the caller's business.
     if (!caller?.member || sessionId === undefined || owner?.memberId !== caller.member.id) throw notFound('Session');
     tokens.revokeSession(sessionId);
+    memberEvent('member.logged_out', caller.member);
     return { status: 'succeeded' };
   };
 

@@ -10,6 +10,12 @@ export interface EmulatorStats {
   passwordChecks: number;
   /** Operations refused for the rate limit. */
   rateLimited: number;
+  /** Webhook deliveries answered 2xx. */
+  webhookDeliveries: number;
+  /** Webhook attempts after a first one that failed (non-2xx, timeout, no answer). */
+  webhookRetries: number;
+  /** Webhook events given up after every attempt failed. */
+  webhookFailures: number;
   /** Refresh tokens traded at `tokens(refreshToken)` (grace answers not included). */
   refreshes: number;
   /** A spent refresh token answered again, within the reuse grace window. */
@@ -34,6 +40,7 @@ export class EmulatorStatsCounter {
   #unauthorized = 0;
   #passwordChecks = 0;
   #rateLimited = 0;
+  #webhooks = { delivered: 0, retry: 0, failed: 0 };
   #byField = new Map<string, number>();
   #sources: EmulatorStatsSources | undefined;
 
@@ -54,6 +61,10 @@ export class EmulatorStatsCounter {
     this.#passwordChecks += 1;
   }
 
+  countWebhook(outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.#webhooks[outcome] += 1;
+  }
+
   countRateLimited(): void {
     this.#rateLimited += 1;
   }
@@ -71,6 +82,9 @@ export class EmulatorStatsCounter {
       unauthorized: this.#unauthorized,
       passwordChecks: this.#passwordChecks,
       rateLimited: this.#rateLimited,
+      webhookDeliveries: this.#webhooks.delivered,
+      webhookRetries: this.#webhooks.retry,
+      webhookFailures: this.#webhooks.failed,
       refreshes: counts.refreshes,
       reuseGraceAnswers: counts.reuseGraceAnswers,
       revokedByReuse: counts.revokedByReuse,
@@ -84,6 +98,7 @@ export class EmulatorStatsCounter {
     this.#unauthorized = 0;
     this.#passwordChecks = 0;
     this.#rateLimited = 0;
+    this.#webhooks = { delivered: 0, retry: 0, failed: 0 };
     this.#byField = new Map();
     if (this.#sources) {
       const counts = this.#sources.tokenCounts;

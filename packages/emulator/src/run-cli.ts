@@ -14,6 +14,8 @@ Options:
   --latency-ms N        delay before each answer (default 0)
   --reuse-grace S       seconds a just-spent refresh token is answered again (default 30)
   --rate-limit N        requests per 10 s and token; over it, HTTP 429 with Retry-After (default: none)
+  --webhook URL         send signed webhooks there (the URL challenge at start, then events)
+  --webhook-secret S    the signing secret for --webhook
   --schema FILE         serve another schema version (SDL)
   -h, --help            show this help`;
 
@@ -40,6 +42,8 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
       'latency-ms': { type: 'string' },
       'reuse-grace': { type: 'string' },
       'rate-limit': { type: 'string' },
+      webhook: { type: 'string' },
+      'webhook-secret': { type: 'string' },
       schema: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -59,10 +63,18 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
     ...(values['rate-limit'] === undefined ? {} : { rateLimit: { requestsPer10s: toNumber('--rate-limit', values['rate-limit']) as number } }),
     schemaFile: values.schema,
   };
+  if (values.webhook !== undefined) {
+    const secret = values['webhook-secret'];
+    if (!secret) throw new Error('--webhook needs --webhook-secret');
+    options.webhooks = [{ url: values.webhook, secret }];
+  }
   const emulator = await startEmulator(options);
   output.out(`Bettermode emulator listening on ${emulator.url}`);
   output.out(`network: ${emulator.networkDomain}; member: bettermodeuser / bettermodepassword (Bettermode's access-token document)`);
   output.out('app: emulator-app / emulator-app-secret (limitedToken with HTTP Basic credentials)');
+  for (const result of emulator.webhooks.challenges) {
+    output.out(`webhook ${redactUrl(result.url)}: URL challenge ${result.passed ? 'passed' : `failed (${result.reason})`}`);
+  }
   output.out(`stats: ${emulator.url.replace(/\/graphql$/, '/__emulator/stats')}`);
   return emulator;
 }
@@ -72,4 +84,16 @@ function toNumber(flag: string, value: string | undefined): number | undefined {
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number)) throw new Error(`${flag} takes a number, got "${value}"`);
   return number;
+}
+
+/** A URL without its credentials (`https://user:pass@host` becomes `https://host`). */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }

@@ -15,6 +15,7 @@ import { defaultLoginRateLimit, LoginRateLimiter, type LoginRateLimit } from './
 import { rateLimitPlugin, type RateLimit } from './rate-limit-plugin';
 import { TokenService } from './token-service';
 import { valueFreeErrorsPlugin } from './value-free-errors-plugin';
+import { WebhookSender, type EmulatorWebhook, type WebhookChallengeResult, type WebhookDeliveryOptions, type WebhookPerson } from './webhook-sender';
 
 /** How to start an emulator; every option has a default that answers like Bettermode's document. */
 export interface EmulatorOptions {
@@ -35,6 +36,13 @@ export interface EmulatorOptions {
   apps?: readonly EmulatorApp[];
   /** Rate limits per token, as Bettermode applies them. @defaultValue none */
   rateLimit?: RateLimit;
+  /**
+   * Receivers of signed webhooks: the URL challenge at start-up, then `member.logged_in`,
+   * `member.logged_out` and `session.revoked` events, retried with backoff.
+   */
+  webhooks?: readonly EmulatorWebhook[];
+  /** How webhook deliveries are retried. @defaultValue 5 attempts, 200 ms doubling, 2000 ms timeout */
+  webhookDelivery?: WebhookDeliveryOptions;
   /** Lifetime of access tokens. @defaultValue 3600 */
   accessTokenTtlSeconds?: number;
   /** Lifetime of refresh tokens. @defaultValue 2592000 (30 days) */
@@ -70,7 +78,16 @@ export interface Emulator {
   /** Counts since start or the last {@link Emulator.resetStats}; also served at `GET /__emulator/stats`. */
   stats(): EmulatorStats;
   resetStats(): void;
-  /** Closes the server and every open connection. */
+  /** The webhooks the emulator sends. */
+  readonly webhooks: {
+    /** What the URL challenge at start-up found, per receiver. */
+    readonly challenges: readonly WebhookChallengeResult[];
+    /** Sends an event of your own (for a receiver's tests); returns its id. */
+    send(name: string, event?: { noun?: string; verb?: string; actor?: WebhookPerson; object?: Record<string, unknown> }): string;
+    /** Resolves when every delivery so far has ended, delivered or given up. */
+    settled(): Promise<void>;
+  };
+  /** Closes the server and every open connection, and gives up pending webhook retries. */
   stop(): Promise<void>;
 }
 
@@ -98,6 +115,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokens = new TokenService(secret, settings);
   const stats = new EmulatorStatsCounter();
   stats.attach({ tokenCounts: tokens.counts, liveSessions: () => tokens.liveSessions() });
+  const webhooks = new WebhookSender(options.webhooks ?? [], network, stats, {
+    attempts: options.webhookDelivery?.attempts ?? 5,
+    baseDelayMs: options.webhookDelivery?.baseDelayMs ?? 200,
+    timeoutMs: options.webhookDelivery?.timeoutMs ?? 2000,
+  });
+  const person = (member: { id: string; name: string; username: string; email: string | null }): WebhookPerson => ({ id: member.id, name: member.name, username: member.username, email: member.email });
+  tokens.onRevokedByReuse = (owner) => {
+    const member = state.membersById.get(owner.memberId);
+    webhooks.send('session.revoked', { noun: 'SESSION', verb: 'REVOKED', ...(member ? { actor: person(member), object: { id: member.id, reason: 'refresh-token-reuse' } } : {}) });
+  };
   const sdl = await readFile(options.schemaFile ?? bundledSchemaPath(), 'utf8');
   const schema = createEmulatorSchema(sdl, {
     state,
@@ -105,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     loginRateLimiter: new LoginRateLimiter({ ...defaultLoginRateLimit, ...options.loginRateLimit }),
     stats,
     gatewayUrl: () => publicUrl,
+    memberEvent: (name, member) => webhooks.send(name, { noun: 'MEMBER', verb: name === 'member.logged_in' ? 'LOGGED_IN' : 'LOGGED_OUT', actor: person(member), object: person(member) as unknown as Record<string, unknown> }),
   });
   let publicUrl = '';
 
@@ -168,14 +196,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const { port } = server.address() as AddressInfo;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   publicUrl = `http://${host}:${port}${graphqlPath}`;
+  const challenges = await webhooks.challenge();
 
   return {
     url: publicUrl,
+    webhooks: {
+      challenges,
+      send: (name, event = {}) => webhooks.send(name, { noun: event.noun ?? 'CUSTOM', verb: event.verb ?? 'SENT', ...(event.actor ? { actor: event.actor } : {}), ...(event.object ? { object: event.object } : {}) }),
+      settled: () => webhooks.settled(),
+    },
     networkDomain: network.domain,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        webhooks.stop();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -84,6 +84,8 @@ export class TokenService {
   #guestSessions = 0;
   #lastSweep = 0;
   readonly counts = { refreshes: 0, revokedByReuse: 0, reuseGraceAnswers: 0 };
+  /** Told when reuse revokes a session (the emulator sends a webhook). */
+  onRevokedByReuse: ((owner: SessionOwner) => void) | undefined;
 
   constructor(
     private readonly secret: Uint8Array,
@@ -160,6 +162,7 @@ export class TokenService {
         return record.spent.child;
       }
       this.counts.revokedByReuse += 1;
+      this.onRevokedByReuse?.(session.owner);
       this.revokeSession(record.sessionId);
       return null;
     }

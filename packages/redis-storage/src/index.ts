@@ -1,2 +1,4 @@
 export { redisStorage } from './redis-storage';
+export { redisDedupeStore } from './redis-dedupe-store';
 export type { RedisSessionStorage, RedisStorageOptions } from './redis-storage';
+export type { RedisClaimResult, RedisDedupeStore, RedisDedupeStoreOptions } from './redis-dedupe-store';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { redisUrl as redisUrlOf } from './testing/redis-url';
+import { redisUrl as redisUrlOf } from '../../../testing/redis-url';
 import { startRedisServer } from '../../../testing/redis-server';
 import { runReadmeUsage } from '../../../testing/run-readme-usage';
 import { sessionStorageConformance } from '../../../testing/session-storage-conformance';

@@ -1,6 +1,7 @@
 import type { SessionLease, SessionStorage, StoredEntry } from '@bettermode-kit/client';
 import { randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { openRedis } from './redis-connection';
 
 /** Options of {@link redisStorage}. */
 export interface RedisStorageOptions {
@@ -65,38 +66,10 @@ export function redisStorage(options: RedisStorageOptions = {}): RedisSessionSto
   const channel = `${key}:changes`;
   const leaseMs = options.leaseMs ?? 10_000;
   if (!Number.isFinite(leaseMs) || leaseMs < 100) throw new TypeError(`${packageName}: leaseMs must be at least 100`);
-  const connectionOptions: RedisOptions = {
-    lazyConnect: true,
-    // Fail at once while disconnected: the client then goes on from memory instead of waiting.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2000,
-    commandTimeout: 2000,
-    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
-  };
-  const owned = !options.client;
-  const commands = options.client ?? connect(options.url ?? 'redis://127.0.0.1:6379', connectionOptions);
+  const connection = openRedis(options);
+  const run = connection.run;
   let subscriber: Redis | undefined;
   const listeners = new Set<() => void>();
-  let lastError: Error | undefined;
-  let connecting: Promise<void> | undefined;
-  if (owned) commands.on('error', (error: Error) => (lastError = error));
-
-  /** Runs a command, connecting first if needed; a failure names the reason without the URL. */
-  const run = async <T>(command: (redis: Redis) => Promise<T>): Promise<T> => {
-    try {
-      if (owned && commands.status === 'wait') {
-        connecting ??= commands.connect().finally(() => (connecting = undefined));
-        await connecting;
-      }
-      return await command(commands);
-    } catch (error) {
-      // While disconnected, ioredis fails commands with its own wording; the connection's error says why.
-      const connected = commands.status === 'ready';
-      const reason = connected ? (error instanceof Error ? error.message : String(error)) : ((lastError as NodeJS.ErrnoException | undefined)?.code ?? `not connected: ${commands.status}`);
-      throw new Error(`${packageName}: Redis ${connected ? 'failed' : 'is unreachable'} (${reason})`);
-    }
-  };
 
   const notify = () => {
     for (const listener of listeners) listener();
@@ -126,8 +99,7 @@ export function redisStorage(options: RedisStorageOptions = {}): RedisSessionSto
     subscribe(listener) {
       listeners.add(listener);
       if (!subscriber) {
-        subscriber = commands.duplicate({ ...connectionOptions, enableOfflineQueue: true });
-        subscriber.on('error', () => undefined);
+        subscriber = connection.duplicate();
         subscriber.on('message', notify);
         // Messages sent while disconnected are lost: after every (re)connect, read again.
         subscriber.on('ready', notify);
@@ -141,20 +113,7 @@ export function redisStorage(options: RedisStorageOptions = {}): RedisSessionSto
       listeners.clear();
       subscriber?.disconnect();
       subscriber = undefined;
-      if (owned) commands.disconnect();
+      connection.close();
     },
   };
-}
-
-function connect(url: string, options: RedisOptions): Redis {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError(`${packageName}: url must be a redis:// or rediss:// URL`);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new TypeError(`${packageName}: url must be a redis:// or rediss:// URL, not ${parsed.protocol}`);
-  }
-  return new Redis(url, options);
 }

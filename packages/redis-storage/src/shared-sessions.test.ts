@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
-import { redisUrl as redisUrlOf } from './testing/redis-url';
+import { redisUrl as redisUrlOf } from '../../../testing/redis-url';
 import { startWorker, type SessionWorker } from '../../../testing/shared-session-harness';
 import { redisStorage } from './index';
 

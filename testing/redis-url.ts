@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The Redis the tests share (see vitest.global-setup.ts). */
+    /** The Redis the tests share (see redis-global-setup.ts). */
     redisUrl: string;
   }
 }
