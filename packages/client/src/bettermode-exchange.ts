@@ -1,94 +1,26 @@
-import { makeErrorResult, makeResult, stringifyDocument, type Exchange, type Operation, type OperationResult } from '@urql/core';
+import { makeErrorResult, makeResult, type Exchange, type Operation, type OperationResult } from '@urql/core';
 import { make, pipe, subscribe } from 'wonka';
-import { BettermodeError, ClientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from './bettermode-error';
+import { BettermodeError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
-import { errorFromAnswer, errorFromFailure, isRateLimited, isUnauthorized, readGraphqlAnswer, type GraphqlAnswer } from './graphql-answer';
+import type { GraphqlAnswer } from './graphql-answer';
+import type { createOperationExecutor } from './operation-executor';
 import { redact, redactValue } from './redact';
-import type { SessionClock } from './session-clock';
 import type { SessionMachine } from './session-machine';
-import type { CancelTicket, Transport } from './transport/transport';
-
-/** Bounded retries of failed queries (opt-in). */
-export interface RetryOptions {
-  /** Attempts after the first. @defaultValue 3 */
-  attempts?: number;
-  /** The longest wait between attempts; a longer `Retry-After` is still honoured. @defaultValue 30000 */
-  maxDelayMs?: number;
-}
-
-/** What {@link BettermodeExchangeOptions.onResult} is told about each answer. */
-export interface ResultInfo {
-  operationName: string | undefined;
-  kind: 'query' | 'mutation';
-  /** The answer's `extensions`; Bettermode reports each operation's cost in `extensions.complexity`. */
-  extensions: Record<string, unknown> | undefined;
-}
-
-/** What the exchange needs. */
-export interface BettermodeExchangeOptions {
-  machine: SessionMachine;
-  transport: Transport;
-  clock: SessionClock;
-  timeoutMs: number;
-  retry?: RetryOptions | undefined;
-  onResult?: ((info: ResultInfo) => void) | undefined;
-}
+import type { CancelTicket } from './transport/transport';
 
 /** Variables whose names say they hold a secret; their values are cut out of errors. */
 const secretVariableName = /pass|secret|token/i;
-const backoffBaseMs = 250;
 
 /**
- * The terminating exchange: it puts the session's token on every query and mutation, sends it,
- * and keeps the promises of `@urql/exchange-auth` without its queue keyed by `operation.key`
- * (which drops one of two identical mutations waiting for a refresh):
- *
- * - an operation waits while the session is loaded, a first token fetched, or a due token
- *   refreshed; any number of waiting operations share one transition (see {@link SessionMachine});
- * - each waiting operation is its own promise, so identical operations each settle exactly once;
- * - an auth failure (Bettermode's `Unauthorized`, or HTTP 401) causes one recovery (adopt a newer
- *   stored session, or refresh) and one retry, never a loop;
- * - a failed transition fails every operation that waited for it, with its typed error;
- * - a torn-down query is cancelled on the wire and answers nothing.
- *
- * With `retry`, a query (or a mutation whose context says `idempotent: true`) that was rate
- * limited, got a 502/503/504, or no answer at all, is sent again up to `attempts` times: after
- * the wait the API named (`Retry-After`, during which this client sends nothing at all), else
- * after an exponential backoff with full jitter.
- *
- * Everything is sent as a POST (GET would put variables, a password among them, into URLs), to
- * the session's own endpoint when the API named one (an app token's `gatewayUrl`).
+ * The terminating urql exchange: every query and mutation goes through the client's operation
+ * executor (token, refresh, one retry after an auth failure, opt-in retries, transport). It keeps
+ * the promises of `@urql/exchange-auth` without its queue keyed by `operation.key` (which drops
+ * one of two identical mutations waiting for a refresh): each operation is its own promise, so
+ * identical operations each settle exactly once, and a torn-down query is cancelled on the wire
+ * and answers nothing.
  */
-export function bettermodeExchange({ machine, transport, clock, timeoutMs, retry, onResult }: BettermodeExchangeOptions): { exchange: Exchange; dispose(): void } {
-  const attempts = retry ? (retry.attempts ?? 3) : 0;
-  const maxDelayMs = retry?.maxDelayMs ?? 30_000;
-  const waits = new Set<() => void>();
-  let pausedUntil = 0;
-  let hookFailed = false;
-
-  const report = (operation: Operation, extensions: Record<string, unknown> | undefined) => {
-    try {
-      onResult?.({ operationName: operationName(operation), kind: operation.kind as 'query' | 'mutation', extensions });
-    } catch (error) {
-      if (hookFailed) return;
-      hookFailed = true;
-      console.warn(`@bettermode-kit/client: an onResult hook threw (${error instanceof Error ? error.name : typeof error}); the result stands`);
-    }
-  };
-
-  /** Resolves after `ms`, or at once when the client is disposed. */
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        waits.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      waits.add(done);
-    });
-
-  const exchange: Exchange = () => (operations$) =>
+export function bettermodeExchange(machine: SessionMachine, executor: ReturnType<typeof createOperationExecutor>): Exchange {
+  return () => (operations$) =>
     make<OperationResult>((observer) => {
       const tickets = new Map<number, Set<CancelTicket>>();
       let active = true;
@@ -102,63 +34,19 @@ export function bettermodeExchange({ machine, transport, clock, timeoutMs, retry
           forKey.add(ticket);
         }
         try {
-          const body = JSON.stringify(requestBody(operation));
-          const retriable = attempts > 0 && (operation.kind === 'query' || operation.context.idempotent === true);
-          for (let attempt = 0, authRetried = false; ; ) {
-            if (machine.closed) throw new ClientClosedError('@bettermode-kit/client: the client is closed', { code: ClientErrorCode.ClientClosed });
-            // After a rate-limit refusal, nothing is sent before the wait the API named.
-            if (pausedUntil > Date.now()) await wait(pausedUntil - Date.now());
-            let session = machine.usable();
-            if (session === null) {
-              await machine.prepare();
-              session = machine.session;
-            }
-            if (ticket?.cancelled) return null;
-            const generation = machine.generation;
-            let failure: BettermodeError | undefined;
-            let answer: GraphqlAnswer | undefined;
-            const sentAt = Date.now();
-            try {
-              const response = await transport.send({
-                url: session?.endpoint ?? operation.context.url,
-                body,
-                headers: requestHeaders(operation, session?.accessToken),
-                timeoutMs,
-                ticket,
-                idempotent: operation.kind === 'query',
-              });
-              clock.observeRoundTrip(Date.now() - sentAt);
-              const read = readGraphqlAnswer(response);
-              if (read instanceof BettermodeError) failure = read;
-              else answer = read;
-            } catch (error) {
-              if (ticket?.cancelled) return null;
-              failure = errorFromFailure(error);
-            }
-            const refused = failure ? failure.status === 401 : answer?.errors !== undefined && answer.errors.some(isUnauthorized);
-            if (refused && !authRetried) {
-              authRetried = true;
-              await machine.recover(generation);
-              continue;
-            }
-            const rateLimited = failure instanceof RateLimitedError ? failure : answer?.errors?.some(isRateLimited) ? (errorFromAnswer(answer) as RateLimitedError) : undefined;
-            if (retriable && attempt < attempts && (rateLimited || isTransient(failure))) {
-              attempt += 1;
-              if (rateLimited?.retryAfterMs !== undefined) {
-                pausedUntil = Math.max(pausedUntil, Date.now() + rateLimited.retryAfterMs);
-              } else {
-                await wait(Math.random() * Math.min(maxDelayMs, backoffBaseMs * 2 ** attempt));
-              }
-              continue;
-            }
-            if (failure) return makeErrorResult(operation, failure);
-            const result = toResult(operation, answer as GraphqlAnswer, machine.secrets());
-            if (onResult) report(operation, result.extensions);
-            return result;
-          }
-        } catch (error) {
-          if (ticket?.cancelled) return null;
-          return makeErrorResult(operation, errorFromFailure(error));
+          const outcome = await executor.execute({
+            kind: operation.kind as 'query' | 'mutation',
+            document: operation.query,
+            variables: operation.variables as object | undefined,
+            extensions: operation.extensions,
+            url: operation.context.url,
+            headers: contextHeaders(operation),
+            idempotent: operation.context.idempotent === true,
+            ticket,
+          });
+          if (outcome === null) return null;
+          if (outcome.failure) return makeErrorResult(operation, outcome.failure);
+          return toResult(operation, outcome.answer, machine.secrets());
         } finally {
           if (ticket) {
             const forKey = tickets.get(operation.key);
@@ -197,54 +85,16 @@ export function bettermodeExchange({ machine, transport, clock, timeoutMs, retry
         for (const key of [...tickets.keys()]) cancel(key);
       };
     });
-
-  return {
-    exchange,
-    dispose() {
-      for (const done of [...waits]) done();
-    },
-  };
 }
 
-/** No answer, or a gateway's: worth another attempt. */
-function isTransient(failure: BettermodeError | undefined): boolean {
-  if (failure instanceof NetworkError || failure instanceof TimeoutError) return true;
-  return failure instanceof HttpError && (failure.status === 502 || failure.status === 503 || failure.status === 504);
-}
-
-function requestBody(operation: Operation) {
-  const body: { query: string; operationName?: string; variables?: object; extensions?: object } = { query: stringifyDocument(operation.query) };
-  const name = operationName(operation);
-  if (name) body.operationName = name;
-  if (operation.variables && Object.keys(operation.variables).length > 0) body.variables = operation.variables;
-  if (operation.extensions) body.extensions = operation.extensions;
-  return body;
-}
-
-const operationNames = new WeakMap<object, string | undefined>();
-
-function operationName(operation: Operation): string | undefined {
-  const document = operation.query;
-  if (operationNames.has(document)) return operationNames.get(document);
-  let name: string | undefined;
-  for (const definition of document.definitions) {
-    if (definition.kind === 'OperationDefinition') {
-      name = definition.name?.value;
-      break;
-    }
-  }
-  operationNames.set(document, name);
-  return name;
-}
-
-function requestHeaders(operation: Operation, token: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+/** The headers an operation's context asks for (`fetchOptions.headers`). */
+function contextHeaders(operation: Operation): Record<string, string> | undefined {
   const fetchOptions = operation.context.fetchOptions;
-  if (fetchOptions) {
-    const extra = (typeof fetchOptions === 'function' ? fetchOptions() : fetchOptions).headers;
-    if (extra) new Headers(extra).forEach((value, name) => (headers[name] = value));
-  }
-  if (token) headers.authorization = `Bearer ${token}`;
+  if (!fetchOptions) return undefined;
+  const extra = (typeof fetchOptions === 'function' ? fetchOptions() : fetchOptions).headers;
+  if (!extra) return undefined;
+  const headers: Record<string, string> = {};
+  new Headers(extra).forEach((value, name) => (headers[name] = value));
   return headers;
 }
 
@@ -262,7 +112,8 @@ function toResult(operation: Operation, answer: GraphqlAnswer, sessionSecrets: s
   return makeResult(operation, { data: answer.data ?? undefined, errors, extensions: answer.extensions }, { status: answer.status, retryAfter: answer.retryAfter });
 }
 
-function variableSecrets(variables: unknown, found: string[] = [], depth = 0): string[] {
+/** Values of variables whose names say they are secret (a password, a token), to cut out of errors. */
+export function variableSecrets(variables: unknown, found: string[] = [], depth = 0): string[] {
   if (typeof variables !== 'object' || variables === null || depth > 4) return found;
   for (const [name, value] of Object.entries(variables)) {
     if (typeof value === 'string' && secretVariableName.test(name)) found.push(value);

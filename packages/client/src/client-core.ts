@@ -1,9 +1,10 @@
 import { Client, type AnyVariables, type CombinedError, type Exchange, type OperationContext, type OperationResult, type TypedDocumentNode } from '@urql/core';
 import { pipe, subscribe, take } from 'wonka';
 import { BettermodeError, ClientClosedError, InvalidResponseError, TimeoutError } from './bettermode-error';
-import { bettermodeExchange, type ResultInfo, type RetryOptions } from './bettermode-exchange';
+import { bettermodeExchange, variableSecrets } from './bettermode-exchange';
 import { ClientErrorCode } from './error-codes';
 import { errorFromAnswer, errorFromFailure } from './graphql-answer';
+import { createOperationExecutor, type ResultInfo, type RetryOptions } from './operation-executor';
 import { PendingWork } from './pending-work';
 import type { SessionClock } from './session-clock';
 import type { SessionMachine } from './session-machine';
@@ -46,13 +47,39 @@ export interface ClientCoreOptions {
 export const deadlineInTimeouts = 6;
 const packageName = '@bettermode-kit/client';
 
-/** The urql client on the session's exchange, with every promise tracked for its deadline and for `close()`. */
+/**
+ * The urql client on the session's exchange, and `query`/`mutate` with every promise tracked for
+ * its deadline and for `close()`.
+ *
+ * Without exchanges of the caller's, `query` and `mutate` call the operation executor directly:
+ * urql's stream machinery (keys, dedup, teardown streams) serves caches and UI hooks, and costs a
+ * promise API with no cache most of its time per request. With exchanges, they go through urql so
+ * the exchanges apply. Either way the same executor sends them.
+ */
 export function createClientCore({ machine, transport, clock, endpoint, requestTimeoutMs, exchanges, retry, onResult, onClose }: ClientCoreOptions): ClientCore {
-  const own = bettermodeExchange({ machine, transport, clock, timeoutMs: requestTimeoutMs, retry, onResult });
-  const urql = new Client({ url: endpoint, requestPolicy: 'network-only', exchanges: [...(exchanges ?? []), own.exchange] });
+  const executor = createOperationExecutor({ machine, transport, clock, timeoutMs: requestTimeoutMs, retry, onResult });
+  const urql = new Client({ url: endpoint, requestPolicy: 'network-only', exchanges: [...(exchanges ?? []), bettermodeExchange(machine, executor)] });
   // With retries, a promise may also wait out rate limits: the backstop grows with the attempts.
   const deadlineMs = requestTimeoutMs * deadlineInTimeouts + (retry ? (retry.attempts ?? 3) * (retry.maxDelayMs ?? 30_000) : 0);
   const pending = new PendingWork(deadlineMs, () => new TimeoutError(`${packageName}: no answer within ${deadlineMs} ms`, { code: ClientErrorCode.Timeout }));
+  const direct = !exchanges || exchanges.length === 0;
+
+  function viaUrql<Data, Variables extends AnyVariables>(
+    kind: 'query' | 'mutation',
+    document: TypedDocumentNode<Data, Variables>,
+    variables: Variables,
+    context: Partial<OperationContext> | undefined,
+  ): Promise<Data> {
+    let stop: (() => void) | undefined;
+    const result = new Promise<OperationResult<Data, Variables>>((resolve) => {
+      const source = kind === 'query' ? urql.query(document, variables, context) : urql.mutation(document, variables, context);
+      stop = pipe(source, take(1), subscribe(resolve)).unsubscribe;
+    });
+    return pending.add(result, stop).then((answer) => {
+      if (answer.error) throw clientError(answer.error, machine.secrets());
+      return dataOf(answer.data);
+    });
+  }
 
   function run<Data, Variables extends AnyVariables>(
     kind: 'query' | 'mutation',
@@ -61,17 +88,17 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
     context: Partial<OperationContext> | undefined,
   ): Promise<Data> {
     if (machine.closed) return Promise.reject(closedError());
-    let stop: (() => void) | undefined;
-    const result = new Promise<OperationResult<Data, Variables>>((resolve) => {
-      const source = kind === 'query' ? urql.query(document, variables, context) : urql.mutation(document, variables, context);
-      stop = pipe(source, take(1), subscribe(resolve)).unsubscribe;
-    });
-    return pending.add(result, stop).then((answer) => {
-      if (answer.error) throw clientError(answer.error, machine.secrets());
-      if (answer.data === undefined || answer.data === null) {
-        throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
-      }
-      return answer.data;
+    if (!direct || context?.fetchOptions) return viaUrql(kind, document, variables, context);
+    // No cancel ticket here: the transport's own timeout fails a request long before the deadline,
+    // and close() cancels every request in flight. (A ticket would keep each finished request's
+    // socket objects reachable a while longer: measurably more garbage collection per request.)
+    const outcome = executor.execute({ kind, document, variables: variables as object | undefined, url: context?.url ?? endpoint, idempotent: context?.idempotent === true });
+    return pending.add(outcome).then((settled) => {
+      if (settled === null) throw closedError();
+      if (settled.failure) throw settled.failure;
+      const { answer } = settled;
+      if (answer.errors?.length) throw errorFromAnswer(answer, [...machine.secrets(), ...variableSecrets(variables)]);
+      return dataOf(answer.data) as Data;
     });
   }
 
@@ -84,10 +111,15 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
       if (machine.closed) return;
       machine.close();
       pending.close(closedError());
-      own.dispose();
+      executor.dispose();
       onClose?.();
     },
   };
+}
+
+function dataOf<Data>(data: Data | null | undefined): Data {
+  if (data === undefined || data === null) throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
+  return data;
 }
 
 export function closedError(): ClientClosedError {

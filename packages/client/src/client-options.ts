@@ -1,5 +1,5 @@
 import type { Exchange } from '@urql/core';
-import type { ResultInfo, RetryOptions } from './bettermode-exchange';
+import type { ResultInfo, RetryOptions } from './operation-executor';
 
 /** Options every client takes. */
 export interface CommonClientOptions {

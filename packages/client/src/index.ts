@@ -19,7 +19,7 @@ export { ApiErrorCode, ClientErrorCode } from './error-codes';
 export type { BettermodeClient, BettermodeClientOptions, LoginCredentials } from './create-bettermode-client';
 export type { BettermodeOperations } from './client-core';
 export type { CommonClientOptions } from './client-options';
-export type { ResultInfo, RetryOptions } from './bettermode-exchange';
+export type { ResultInfo, RetryOptions } from './operation-executor';
 export type { BettermodeErrorDetails, BettermodeGraphQLError } from './bettermode-error';
 export type { MemoryStorageOptions } from './memory-storage';
 export type { Session, SessionChangeListener, SessionChangeReason } from './session';

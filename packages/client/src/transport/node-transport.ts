@@ -15,15 +15,65 @@ interface Target {
   path: string;
 }
 
+/** How often in-flight requests are checked against their deadline. */
+const sweepMs = 100;
+
+/** One request on the wire; settles once, then lets go of everything it held. */
+class InFlight {
+  settled = false;
+  outgoing: ClientRequest | undefined;
+
+  constructor(
+    readonly request: TransportRequest,
+    readonly deadline: number,
+    readonly resolve: (response: TransportResponse) => void,
+    readonly reject: (failure: TransportFailure) => void,
+    readonly inFlight: Set<InFlight>,
+  ) {}
+
+  succeed(response: TransportResponse): void {
+    if (this.#release()) this.resolve(response);
+  }
+
+  fail(failure: TransportFailure): void {
+    const outgoing = this.outgoing;
+    if (!this.#release()) return;
+    outgoing?.destroy();
+    this.reject(failure);
+  }
+
+  /** Settles: false when it already was. A finished request must not stay reachable (through a ticket, the set). */
+  #release(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.outgoing = undefined;
+    this.inFlight.delete(this);
+    if (this.request.ticket) this.request.ticket.cancel = undefined;
+    return true;
+  }
+}
+
 /**
  * The default transport on Node: `node:http`/`node:https` with keep-alive agents. It builds no
  * WHATWG Request, Response, stream, AbortController or DOMException per request (those cost
- * Node's global fetch several times the CPU); one timer covers the whole exchange, body included.
+ * Node's global fetch several times the CPU), and no timer per request: one sweep, while requests
+ * are in flight, fails those past their deadline, which covers the whole exchange, body included.
  */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const maxSockets = options.maxSockets ?? 64;
   const agents = { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
   const targets = new Map<string, Target>();
+  const inFlight = new Set<InFlight>();
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+
+  const sweep = () => {
+    const now = Date.now();
+    for (const request of inFlight) if (request.deadline <= now) request.fail(new TransportFailure('timeout'));
+    if (inFlight.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
 
   const targetOf = (url: string): Target => {
     let target = targets.get(url);
@@ -46,52 +96,48 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
         reject(new TransportFailure('network', error));
         return;
       }
+      const flight = new InFlight(request, Date.now() + request.timeoutMs, resolve, reject, inFlight);
       const headers = request.headers;
       headers['content-length'] = String(Buffer.byteLength(request.body));
-      let settled = false;
-      let outgoing: ClientRequest;
-      const finish = (error: TransportFailure | null, response?: TransportResponse) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error) {
-          outgoing.destroy();
-          reject(error);
-        } else resolve(response as TransportResponse);
-      };
-      const timer = setTimeout(() => finish(new TransportFailure('timeout')), request.timeoutMs);
-      const onResponse = (response: IncomingMessage) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('error', (error) => finish(new TransportFailure('network', error)));
-        response.on('aborted', () => finish(new TransportFailure('network', new Error('the response was cut off'))));
-        response.on('end', () => {
-          const { 'content-type': contentType, 'retry-after': retryAfter } = response.headers;
-          finish(null, { status: response.statusCode ?? 0, body, contentType: contentType ?? null, retryAfter: retryAfter ?? null });
-        });
-      };
-      const options = { hostname: target.hostname, port: target.port, path: target.path, method: 'POST', headers, agent: target.secure ? agents.https : agents.http };
-      outgoing = target.secure ? httpsRequest(options, onResponse) : httpRequest(options, onResponse);
+      const outgoing = (target.secure ? httpsRequest : httpRequest)(
+        { hostname: target.hostname, port: target.port, path: target.path, method: 'POST', headers, agent: target.secure ? agents.https : agents.http },
+        (response: IncomingMessage) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          // A body cut off mid-way is an error on the response (ECONNRESET "aborted").
+          response.on('error', (error) => flight.fail(new TransportFailure('network', error)));
+          response.on('end', () => {
+            const { 'content-type': contentType, 'retry-after': retryAfter } = response.headers;
+            flight.succeed({ status: response.statusCode ?? 0, body, contentType: contentType ?? null, retryAfter: retryAfter ?? null });
+          });
+        },
+      );
+      flight.outgoing = outgoing;
+      inFlight.add(flight);
+      sweeper ??= setInterval(sweep, sweepMs);
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
-        if (settled) return;
+        if (flight.settled) return;
         // A kept-alive socket the server closed just as it was reused: Node's documented case for one
         // retry. Only for what is safe to send twice: the server may have read a mutation already.
         if (!retried && request.idempotent && outgoing.reusedSocket && error.code === 'ECONNRESET') {
-          settled = true;
-          clearTimeout(timer);
+          flight.settled = true;
+          inFlight.delete(flight);
           send(request, true).then(resolve, reject);
           return;
         }
-        finish(new TransportFailure('network', error));
+        flight.fail(new TransportFailure('network', error));
       });
-      if (request.ticket) request.ticket.cancel = () => finish(new TransportFailure('cancelled'));
+      if (request.ticket) request.ticket.cancel = () => flight.fail(new TransportFailure('cancelled'));
       outgoing.end(request.body);
     });
 
   return {
     send: (request) => send(request, false),
     close() {
+      for (const request of [...inFlight]) request.fail(new TransportFailure('cancelled'));
+      clearInterval(sweeper);
+      sweeper = undefined;
       agents.http.destroy();
       agents.https.destroy();
     },

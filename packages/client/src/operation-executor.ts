@@ -1,0 +1,221 @@
+import { stringifyDocument, type Operation } from '@urql/core';
+import { BettermodeError, ClientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from './bettermode-error';
+import { ClientErrorCode } from './error-codes';
+import { errorFromAnswer, errorFromFailure, isRateLimited, isUnauthorized, readGraphqlAnswer, type GraphqlAnswer } from './graphql-answer';
+import type { SessionClock } from './session-clock';
+import type { SessionMachine } from './session-machine';
+import type { CancelTicket, Transport } from './transport/transport';
+
+/** Bounded retries of failed queries (opt-in). */
+export interface RetryOptions {
+  /** Attempts after the first. @defaultValue 3 */
+  attempts?: number;
+  /** The longest wait between attempts; a longer `Retry-After` is still honoured. @defaultValue 30000 */
+  maxDelayMs?: number;
+}
+
+/** What `onResult` is told about each answer. */
+export interface ResultInfo {
+  operationName: string | undefined;
+  kind: 'query' | 'mutation';
+  /** The answer's `extensions`; Bettermode reports each operation's cost in `extensions.complexity`. */
+  extensions: Record<string, unknown> | undefined;
+}
+
+/** One operation to send. */
+export interface OperationRequest {
+  kind: 'query' | 'mutation';
+  document: DocumentNode;
+  variables: object | undefined;
+  extensions?: object | undefined;
+  url: string;
+  /** Headers of the caller's own (urql's `fetchOptions`), besides the client's. */
+  headers?: Record<string, string> | undefined;
+  /** A mutation the caller marked safe to retry. */
+  idempotent?: boolean | undefined;
+  /** Set to cancel it (a torn-down query). */
+  ticket?: CancelTicket | undefined;
+}
+
+/** A GraphQL answer (with or without errors), the typed failure, or null when it was cancelled. */
+export type OperationOutcome = { answer: GraphqlAnswer; failure?: undefined } | { failure: BettermodeError; answer?: undefined } | null;
+
+export interface OperationExecutorOptions {
+  machine: SessionMachine;
+  transport: Transport;
+  clock: SessionClock;
+  timeoutMs: number;
+  retry?: RetryOptions | undefined;
+  onResult?: ((info: ResultInfo) => void) | undefined;
+}
+
+const backoffBaseMs = 250;
+
+/** A parsed GraphQL document, as urql and the generated documents carry it. */
+type DocumentNode = Operation['query'];
+
+/**
+ * Sends operations with the session's token, the one path every operation takes (through urql's
+ * exchange, or straight from `bm.query`):
+ *
+ * - it waits while the session is loaded, a first token fetched, or a due token refreshed; any
+ *   number of waiting operations share one transition (see {@link SessionMachine});
+ * - an auth failure (Bettermode's `Unauthorized`, or HTTP 401) causes one recovery (adopt a newer
+ *   stored session, or refresh) and one retry, never a loop;
+ * - with `retry`, a query (or a mutation marked idempotent) that was rate limited, got a
+ *   502/503/504, or no answer, is sent again up to `attempts` times: after the wait the API named
+ *   (during which this client sends nothing at all), else after an exponential backoff with full
+ *   jitter;
+ * - it is sent as a POST, to the session's own endpoint when the API named one (an app token's
+ *   `gatewayUrl`).
+ */
+export function createOperationExecutor({ machine, transport, clock, timeoutMs, retry, onResult }: OperationExecutorOptions) {
+  const attempts = retry ? (retry.attempts ?? 3) : 0;
+  const maxDelayMs = retry?.maxDelayMs ?? 30_000;
+  const waits = new Set<() => void>();
+  let pausedUntil = 0;
+  let hookFailed = false;
+
+  /** Resolves after `ms`, or at once when the client is disposed. */
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waits.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waits.add(done);
+    });
+
+  const report = (request: OperationRequest, extensions: Record<string, unknown> | undefined) => {
+    try {
+      onResult?.({ operationName: documentInfo(request.document).name, kind: request.kind, extensions });
+    } catch (error) {
+      if (hookFailed) return;
+      hookFailed = true;
+      console.warn(`@bettermode-kit/client: an onResult hook threw (${error instanceof Error ? error.name : typeof error}); the result stands`);
+    }
+  };
+
+  async function execute(request: OperationRequest): Promise<OperationOutcome> {
+    const { ticket } = request;
+    try {
+      const body = requestBody(request);
+      const retriable = attempts > 0 && (request.kind === 'query' || request.idempotent === true);
+      for (let attempt = 0, authRetried = false; ; ) {
+        if (machine.closed) throw new ClientClosedError('@bettermode-kit/client: the client is closed', { code: ClientErrorCode.ClientClosed });
+        // After a rate-limit refusal, nothing is sent before the wait the API named.
+        if (pausedUntil > Date.now()) await wait(pausedUntil - Date.now());
+        let session = machine.usable();
+        if (session === null) {
+          await machine.prepare();
+          session = machine.session;
+        }
+        if (ticket?.cancelled) return null;
+        const generation = machine.generation;
+        let failure: BettermodeError | undefined;
+        let answer: GraphqlAnswer | undefined;
+        const sentAt = Date.now();
+        try {
+          const response = await transport.send({
+            url: session?.endpoint ?? request.url,
+            body,
+            headers: requestHeaders(request.headers, session?.accessToken),
+            timeoutMs,
+            ticket,
+            idempotent: request.kind === 'query',
+          });
+          clock.observeRoundTrip(Date.now() - sentAt);
+          const read = readGraphqlAnswer(response);
+          if (read instanceof BettermodeError) failure = read;
+          else answer = read;
+        } catch (error) {
+          if (ticket?.cancelled) return null;
+          failure = errorFromFailure(error);
+        }
+        const refused = failure ? failure.status === 401 : answer?.errors !== undefined && answer.errors.some(isUnauthorized);
+        if (refused && !authRetried) {
+          authRetried = true;
+          await machine.recover(generation);
+          continue;
+        }
+        if (retriable && attempt < attempts) {
+          const rateLimited = failure instanceof RateLimitedError ? failure : answer?.errors?.some(isRateLimited) ? (errorFromAnswer(answer) as RateLimitedError) : undefined;
+          if (rateLimited || isTransient(failure)) {
+            attempt += 1;
+            if (rateLimited?.retryAfterMs !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + rateLimited.retryAfterMs);
+            else await wait(Math.random() * Math.min(maxDelayMs, backoffBaseMs * 2 ** attempt));
+            continue;
+          }
+        }
+        if (failure) return { failure };
+        if (onResult) report(request, (answer as GraphqlAnswer).extensions);
+        return { answer: answer as GraphqlAnswer };
+      }
+    } catch (error) {
+      if (ticket?.cancelled) return null;
+      return { failure: errorFromFailure(error) };
+    }
+  }
+
+  return {
+    execute,
+    dispose() {
+      for (const done of [...waits]) done();
+    },
+  };
+}
+
+/** No answer, or a gateway's: worth another attempt. */
+function isTransient(failure: BettermodeError | undefined): boolean {
+  if (failure instanceof NetworkError || failure instanceof TimeoutError) return true;
+  return failure instanceof HttpError && (failure.status === 502 || failure.status === 503 || failure.status === 504);
+}
+
+interface DocumentInfo {
+  name: string | undefined;
+  /** The JSON body up to the variables: `{"query":"…","operationName":"…"`. */
+  bodyStart: string;
+}
+
+const documents = new WeakMap<object, DocumentInfo>();
+
+/** The operation name and the start of its JSON body, computed once per document. */
+export function documentInfo(document: DocumentNode): DocumentInfo {
+  let info = documents.get(document);
+  if (!info) {
+    let name: string | undefined;
+    for (const definition of document.definitions) {
+      if (definition.kind === 'OperationDefinition') {
+        name = definition.name?.value;
+        break;
+      }
+    }
+    const head = JSON.stringify(name ? { query: stringifyDocument(document), operationName: name } : { query: stringifyDocument(document) });
+    info = { name, bodyStart: head.slice(0, -1) };
+    documents.set(document, info);
+  }
+  return info;
+}
+
+function requestBody(request: OperationRequest): string {
+  let body = documentInfo(request.document).bodyStart;
+  const { variables, extensions } = request;
+  if (variables) {
+    for (const _ in variables) {
+      body += `,"variables":${JSON.stringify(variables)}`;
+      break;
+    }
+  }
+  if (extensions) body += `,"extensions":${JSON.stringify(extensions)}`;
+  return `${body}}`;
+}
+
+function requestHeaders(extra: Record<string, string> | undefined, token: string | undefined): Record<string, string> {
+  // One literal of one shape on the hot path; the caller's own headers, when any, come first.
+  const own: Record<string, string> = token
+    ? { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${token}` }
+    : { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  return extra ? { ...extra, ...own } : own;
+}
