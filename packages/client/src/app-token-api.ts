@@ -1,5 +1,4 @@
-import { LimitedTokenDocument, type LimitedTokenQuery } from '@bettermode-kit/operations';
-import { stringifyDocument } from '@urql/core';
+import { LimitedTokenSource, type LimitedTokenQuery } from '@bettermode-kit/operations';
 import { BettermodeError, InvalidResponseError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
 import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
@@ -29,7 +28,7 @@ export function createAppTokenApi({ transport, url, timeoutMs, clock, clientId, 
   const basic = `Basic ${base64(`${clientId}:${clientSecret}`)}`;
   const secrets = [clientSecret, basic];
   const body = JSON.stringify({
-    query: stringifyDocument(LimitedTokenDocument),
+    query: LimitedTokenSource,
     operationName: 'LimitedToken',
     variables: { context: 'NETWORK', networkId, entityId: networkId, ...(memberId ? { impersonateMemberId: memberId } : {}) },
   });

@@ -1,5 +1,5 @@
 import type { AuthTokenFieldsFragment, RoleType } from '@bettermode-kit/operations';
-import { decodeJwt } from 'jose/jwt/decode';
+import { decodeJwtClaims } from './decode-jwt-claims';
 
 /** Who the client is acting as. Tokens are never part of it. */
 export interface Session {
@@ -70,7 +70,7 @@ export function storedSessionFrom(token: AuthTokenFieldsFragment, kind: Session[
 export function storedAppSessionFrom(token: { accessToken: string; gatewayUrl: string | null }): StoredSession {
   let claims: Record<string, unknown> = {};
   try {
-    claims = decodeJwt(token.accessToken);
+    claims = decodeJwtClaims(token.accessToken);
   } catch {
     // Unreadable: still usable, and due at once.
   }
@@ -89,7 +89,7 @@ export function storedAppSessionFrom(token: { accessToken: string; gatewayUrl: s
 
 function tokenTimes(accessToken: string): { expiresAt: number; issuedAt: number } {
   try {
-    const { exp, iat } = decodeJwt(accessToken);
+    const { exp, iat } = decodeJwtClaims(accessToken);
     return {
       expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : 0,
       issuedAt: typeof iat === 'number' && Number.isFinite(iat) ? iat * 1000 : 0,

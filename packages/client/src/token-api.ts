@@ -1,11 +1,4 @@
-import {
-  LoginNetworkDocument,
-  LogoutNetworkDocument,
-  TokensDocument,
-  type AuthTokenFieldsFragment,
-  type TokensQueryVariables,
-} from '@bettermode-kit/operations';
-import { stringifyDocument } from '@urql/core';
+import { LoginNetworkSource, LogoutNetworkSource, TokensSource, type AuthTokenFieldsFragment, type TokensQueryVariables } from '@bettermode-kit/operations';
 import { BettermodeError, HttpError, InvalidResponseError, NetworkError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
 import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
@@ -42,13 +35,14 @@ export interface TokenApiOptions {
  * interval answers the second with the same result, and a lost answer costs no session.
  */
 export function createTokenApi({ transport, url, timeoutMs, network, clock, secrets }: TokenApiOptions): TokenApi {
-  async function post(document: typeof TokensDocument | typeof LoginNetworkDocument | typeof LogoutNetworkDocument, operationName: string, variables: object, bearer: string | null, ownSecrets: string[]) {
+  // The operations go as text (generated beside the documents): no document AST in the bundle.
+  async function post(query: string, operationName: string, variables: object, bearer: string | null, ownSecrets: string[]) {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     const sentAt = Date.now();
     let response;
     try {
-      response = await transport.send({ url, body: JSON.stringify({ query: stringifyDocument(document), operationName, variables }), headers, timeoutMs, idempotent: operationName === 'Tokens' });
+      response = await transport.send({ url, body: JSON.stringify({ query, operationName, variables }), headers, timeoutMs, idempotent: operationName === 'Tokens' });
     } catch (failure) {
       throw errorFromFailure(failure);
     }
@@ -69,16 +63,16 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
     return stored;
   }
 
-  const guest = () => session('tokens', post(TokensDocument, 'Tokens', network, null, []), 'guest');
+  const guest = () => session('tokens', post(TokensSource, 'Tokens', network, null, []), 'guest');
 
   return {
     start: () => once(guest),
-    refresh: (refreshToken) => once(() => session('tokens', post(TokensDocument, 'Tokens', { refreshToken }, null, [refreshToken]), 'member')),
+    refresh: (refreshToken) => once(() => session('tokens', post(TokensSource, 'Tokens', { refreshToken }, null, [refreshToken]), 'member')),
     login: (credentials, bearer) =>
-      session('loginNetwork', post(LoginNetworkDocument, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]), 'member'),
+      session('loginNetwork', post(LoginNetworkSource, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]), 'member'),
     logout: (sessionId, bearer) =>
       once(async () => {
-        await post(LogoutNetworkDocument, 'LogoutNetwork', { input: { sessionId } }, bearer, [bearer]);
+        await post(LogoutNetworkSource, 'LogoutNetwork', { input: { sessionId } }, bearer, [bearer]);
       }),
   };
 }

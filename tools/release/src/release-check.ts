@@ -5,6 +5,7 @@
 // what it started and removes its temporary folders, and it says which step failed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = process.cwd();
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const published = ['@bettermode-kit/operations', '@bettermode-kit/client', '@bettermode-kit/emulator'];
+/** Every package under packages/ that is not private: what a release publishes. */
+const packageFolders = readdirSync(join(root, 'packages')).filter((folder) => {
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8')) as { private?: boolean };
+  return manifest.private !== true;
+});
+const published = packageFolders.map((folder) => `@bettermode-kit/${folder}`);
 
 class StepFailure extends Error {}
 
@@ -119,7 +125,7 @@ async function main(): Promise<number> {
           if (error.code !== 'ENOENT') throw error;
         });
       }
-      for (const name of ['operations', 'client', 'emulator']) {
+      for (const name of packageFolders) {
         await cp(join(root, 'packages', name, 'dist'), join(copy, 'packages', name, 'dist'), { recursive: true });
       }
       // pnpm publish resolves workspace: ranges from the installed workspace; the store already holds everything.
@@ -130,10 +136,11 @@ async function main(): Promise<number> {
     });
 
     const versions = await step('apply a fixture changeset and run changeset version', async () => {
-      await cp(join(fixtures, 'release-check-changeset.md'), join(copy, '.changeset', 'release-check-fixture.md'));
+      const bumps = published.map((name) => `"${name}": minor`).join('\n');
+      await writeFile(join(copy, '.changeset', 'release-check-fixture.md'), `---\n${bumps}\n---\n\nRelease check fixture: a minor release of every published package.\n`);
       await run(join(root, 'node_modules/.bin/changeset'), ['version'], { cwd: copy });
       const found: Record<string, string> = {};
-      for (const name of ['operations', 'client', 'emulator']) {
+      for (const name of packageFolders) {
         const manifest = JSON.parse(await readFile(join(copy, 'packages', name, 'package.json'), 'utf8')) as { name: string; version: string };
         const changelog = await readFile(join(copy, 'packages', name, 'CHANGELOG.md'), 'utf8');
         if (!changelog.includes('Release check fixture')) throw new StepFailure(`${name}/CHANGELOG.md lacks the fixture entry`);

@@ -11,7 +11,7 @@ import { committedSdl, repositoryRoot, schemaVersions } from './testing/schema-v
 /** A copy of what the drill touches: schema, operations, codegen config, changesets and package manifests, in a git repository. */
 async function copyRepository(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'bettermode-drill-'));
-  for (const path of ['codegen.ts', 'schema', 'operations', '.changeset', 'packages/operations/src/generated']) {
+  for (const path of ['codegen.ts', 'tools/codegen', 'schema', 'operations', '.changeset', 'packages/operations/src/generated']) {
     await cp(join(repositoryRoot, path), join(root, path), { recursive: true });
   }
   for (const name of await readdir(join(repositoryRoot, 'packages'))) {

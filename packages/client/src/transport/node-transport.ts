@@ -1,5 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type * as Https from 'node:https';
 import { TransportFailure, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 /** Options of {@link nodeTransport}. */
@@ -61,7 +61,23 @@ class InFlight {
  */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const maxSockets = options.maxSockets ?? 64;
-  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
+  // Loaded at the first request, not at import: node:https alone takes longer to load than the client.
+  let http: { agent: HttpAgent; request: (options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest } | undefined;
+  let https: typeof http;
+  const protocol = (secure: boolean) => {
+    if (secure) {
+      if (!https) {
+        const module = process.getBuiltinModule('node:https') as typeof Https;
+        https = { agent: new module.Agent({ keepAlive: true, maxSockets }), request: module.request };
+      }
+      return https;
+    }
+    if (!http) {
+      const module = process.getBuiltinModule('node:http');
+      http = { agent: new module.Agent({ keepAlive: true, maxSockets }), request: module.request };
+    }
+    return http;
+  };
   const targets = new Map<string, Target>();
   const inFlight = new Set<InFlight>();
   let sweeper: ReturnType<typeof setInterval> | undefined;
@@ -99,8 +115,9 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       const flight = new InFlight(request, Date.now() + request.timeoutMs, resolve, reject, inFlight);
       const headers = request.headers;
       headers['content-length'] = String(Buffer.byteLength(request.body));
-      const outgoing = (target.secure ? httpsRequest : httpRequest)(
-        { hostname: target.hostname, port: target.port, path: target.path, method: 'POST', headers, agent: target.secure ? agents.https : agents.http },
+      const { agent, request: start } = protocol(target.secure);
+      const outgoing = start(
+        { hostname: target.hostname, port: target.port, path: target.path, method: 'POST', headers, agent },
         (response: IncomingMessage) => {
           let body = '';
           response.setEncoding('utf8');
@@ -138,8 +155,8 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       for (const request of [...inFlight]) request.fail(new TransportFailure('cancelled'));
       clearInterval(sweeper);
       sweeper = undefined;
-      agents.http.destroy();
-      agents.https.destroy();
+      http?.agent.destroy();
+      https?.agent.destroy();
     },
   };
 }
