@@ -262,6 +262,13 @@ async function bundleSizes() {
   return rows;
 }
 
+/** The production build of examples/web (vite build), and the share of bettermode-kit's packages in it. */
+async function webBuild() {
+  const { stdout, output, code } = await runCommand(process.execPath, ['scripts/measure-build.mjs'], join(repoRoot, 'examples/web'));
+  if (code !== 0) throw new Error(`examples/web build failed:\n${output.slice(-2000)}`);
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as { minified: number; gzip: number; ownMinified: number; ownGzip: number };
+}
+
 async function codegen() {
   const walls: number[] = [];
   for (let repetition = 0; repetition < repetitions; repetition += 1) {
@@ -328,6 +335,7 @@ async function main() {
     const cold = await coldStart(emulator.url);
     log('bundle size, codegen, type-check ...');
     const sizes = await bundleSizes();
+    const web = await webBuild();
     const generation = await codegen();
     const types = await typeCheck();
     log('shared sessions ...');
@@ -342,6 +350,7 @@ async function main() {
       costPerRequest: cost,
       coldStart: cold,
       bundle: sizes,
+      webBuild: web,
       codegen: generation,
       typeCheck: types,
       durationSeconds: round((performance.now() - started) / 1000, 0),
@@ -365,6 +374,7 @@ type Results = {
   costPerRequest: Awaited<ReturnType<typeof costPerRequest>>;
   coldStart: Awaited<ReturnType<typeof coldStart>>;
   bundle: Awaited<ReturnType<typeof bundleSizes>>;
+  webBuild: Awaited<ReturnType<typeof webBuild>>;
   codegen: Awaited<ReturnType<typeof codegen>>;
   typeCheck: Awaited<ReturnType<typeof typeCheck>>;
   durationSeconds: number;
@@ -467,6 +477,16 @@ function renderMarkdown(results: Results): string {
       `| ${row.client} | ${row.minifiedBytes === null ? row.note : round(row.minifiedBytes / 1024)} | ${row.gzipBytes === null ? row.note : round(row.gzipBytes / 1024)} | ${row.ownMinifiedBytes === undefined ? '' : round(row.ownMinifiedBytes / 1024)} |`,
     );
   }
+  const web = results.webBuild;
+  lines.push(
+    '',
+    '## A real app: the production build of examples/web (Vite, React, urql)',
+    '',
+    '| | minified KB | gzipped KB |',
+    '| --- | --- | --- |',
+    `| the whole app | ${round(web.minified / 1024)} | ${round(web.gzip / 1024)} |`,
+    `| bettermode-kit's packages in it (client, operations), minified on their own | ${round(web.ownMinified / 1024)} (${round((web.ownMinified / web.minified) * 100, 0)}%) | ${round(web.ownGzip / 1024)} |`,
+  );
   lines.push(
     '',
     '## Codegen and type-check',
