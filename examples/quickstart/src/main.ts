@@ -12,17 +12,21 @@ interface Target {
   label: string;
 }
 
+const settings = ['BETTERMODE_ENDPOINT', 'BETTERMODE_NETWORK_DOMAIN', 'BETTERMODE_USERNAME', 'BETTERMODE_PASSWORD'] as const;
+
 async function target(): Promise<{ target: Target; emulator?: Emulator }> {
-  const endpoint = process.env.BETTERMODE_ENDPOINT;
-  if (endpoint) {
-    const missing = ['BETTERMODE_NETWORK_DOMAIN', 'BETTERMODE_USERNAME', 'BETTERMODE_PASSWORD'].filter((name) => !process.env[name]);
-    if (missing.length > 0) throw new Error(`BETTERMODE_ENDPOINT is set, so ${missing.join(', ')} must be set too`);
+  // Any of the four set (even to nothing) means a real community: then all four are needed.
+  if (settings.some((name) => process.env[name] !== undefined)) {
+    const missing = settings.filter((name) => !process.env[name]?.trim());
+    if (missing.length > 0) throw new QuickstartError(`a real community needs all of ${settings.join(', ')}; missing or empty: ${missing.join(', ')}`);
+    const endpoint = process.env.BETTERMODE_ENDPOINT as string;
     return {
       target: {
         endpoint,
         networkDomain: process.env.BETTERMODE_NETWORK_DOMAIN as string,
         usernameOrEmail: process.env.BETTERMODE_USERNAME as string,
         password: process.env.BETTERMODE_PASSWORD as string,
+        // The client refuses an endpoint carrying a password before this is printed.
         label: endpoint,
       },
     };
@@ -39,6 +43,9 @@ async function target(): Promise<{ target: Target; emulator?: Emulator }> {
     },
   };
 }
+
+/** A problem with the settings: printed without a class name. */
+class QuickstartError extends Error {}
 
 /** The first 8 characters and an ellipsis: enough to tell tokens apart, too little to use one. */
 const redacted = (token: string) => `${token.slice(0, 8)}…`;
@@ -90,6 +97,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(`quickstart failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  const reason = error instanceof QuickstartError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  console.error(`quickstart failed: ${reason}`);
   process.exitCode = 1;
 });

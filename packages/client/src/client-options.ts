@@ -37,6 +37,8 @@ export function checkCommonOptions(options: CommonClientOptions) {
     throw new TypeError(`${packageName}: endpoint must be an http(s) URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`${packageName}: endpoint must be an http(s) URL, not ${url.protocol}`);
+  // Bettermode authenticates with tokens; a password in the URL would only end up in error messages and logs.
+  if (url.username !== '' || url.password !== '') throw new TypeError(`${packageName}: endpoint must not carry a user name or password`);
   const refreshLeewaySeconds = options.refreshLeewaySeconds ?? 60;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   if (!Number.isFinite(refreshLeewaySeconds) || refreshLeewaySeconds < 0) throw new TypeError(`${packageName}: refreshLeewaySeconds must be zero or more`);

@@ -212,6 +212,9 @@ test('misconfiguration throws at once, with the package name', () => {
   expect(() => createBettermodeClient({} as never)).toThrow(/^@bettermode-kit\/client: networkDomain \(or networkId\) is required/);
   expect(() => createBettermodeClient({ networkDomain: 'x', endpoint: 'ftp://x' })).toThrow(/endpoint must be an http\(s\) URL/);
   expect(() => createBettermodeClient({ networkDomain: 'x', requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs/);
+  const withPassword = () => createBettermodeClient({ networkDomain: 'x', endpoint: 'https://someone:a-url-secret@api.example/graphql' });
+  expect(withPassword).toThrow('@bettermode-kit/client: endpoint must not carry a user name or password');
+  expect(withPassword).not.toThrow(/a-url-secret/);
 });
 
 test('a closed client refuses further operations', async () => {

@@ -103,13 +103,16 @@ export function errorFromFailure(failure: unknown): BettermodeError {
   return new NetworkError('Could not reach Bettermode', { code: ClientErrorCode.Network, cause: failure });
 }
 
+/** A message with `//user:password@` removed from any URL in it: runtimes quote the URL they refused. */
+const withoutUrlCredentials = (message: string) => message.replace(/\/\/[^/@\s]*@/g, '//');
+
 /** The innermost system code (ECONNREFUSED, ENOTFOUND, …) or message of a failure's causes. */
 function rootReason(error: unknown): string | undefined {
   let reason: string | undefined;
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && code !== '') reason = code;
-    else if (current.message && current.message !== 'fetch failed') reason = current.message;
+    else if (current.message && current.message !== 'fetch failed') reason = withoutUrlCredentials(current.message);
   }
   return reason;
 }
