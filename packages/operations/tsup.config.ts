@@ -8,8 +8,10 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  // Ship the schema the documents were generated from, so users can run their own codegen on it.
+  // Ship the schema the documents were generated from, so users can run their own codegen on it,
+  // and the shared fragment, so their operations can spread it.
   onSuccess: async () => {
     await copyFile('../../schema/bettermode.graphql', 'dist/schema.graphql');
+    await copyFile('../../operations/auth/AuthTokenFields.graphql', 'dist/fragments.graphql');
   },
 });

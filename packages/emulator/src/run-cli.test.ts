@@ -54,3 +54,31 @@ describe('the bettermode-emulator bin', () => {
     expect(unknown.stderr).toMatch(/Unknown option '--prot'/);
   });
 });
+
+test("the README's rehearsal command (pnpm emulator), run from another folder, finds a relative --schema there, with no stray output", async () => {
+  const { mkdtemp, rm, copyFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const folder = await mkdtemp(join(tmpdir(), 'bettermode-rehearsal-'));
+  const repository = fileURLToPath(new URL('../../../', import.meta.url));
+  await copyFile(join(repository, 'schema/bettermode.graphql'), join(folder, 'next.graphql'));
+  // What the README runs (`pnpm emulator …`), here from another folder than the root: a relative
+  // --schema is where the user is. As from a user's shell: no INIT_CWD of an outer pnpm to inherit.
+  const { INIT_CWD: _outer, ...env } = process.env;
+  const child = spawn('pnpm', ['--dir', repository, '--silent', 'emulator', '--port', '0', '--schema', 'next.graphql'], {
+    cwd: folder,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    while (!/stats: /.test(output) && child.exitCode === null) await Promise.race([once(child.stdout, 'data'), once(child, 'exit')]);
+    expect(output).toMatch(/^Bettermode emulator listening on http:\/\/127\.0\.0\.1:\d+\/graphql$/m);
+    expect(output).not.toMatch(/undefined|ENOENT|ERR_PNPM/);
+  } finally {
+    child.kill('SIGTERM');
+    await rm(folder, { recursive: true, force: true });
+  }
+}, 60_000);

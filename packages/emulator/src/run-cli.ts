@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator, type EmulatorOptions } from './start-emulator';
 
@@ -61,7 +62,9 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
     latencyMs: toNumber('--latency-ms', values['latency-ms']),
     refreshReuseGraceSeconds: toNumber('--reuse-grace', values['reuse-grace']),
     ...(values['rate-limit'] === undefined ? {} : { rateLimit: { requestsPer10s: toNumber('--rate-limit', values['rate-limit']) as number } }),
-    schemaFile: values.schema,
+    // Relative to where the user ran the command: pnpm runs `--filter … exec` in the package folder
+    // and says where it was called from in INIT_CWD.
+    schemaFile: values.schema === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values.schema),
   };
   if (values.webhook !== undefined) {
     const secret = values['webhook-secret'];

@@ -5,7 +5,7 @@
 // what it started and removes its temporary folders, and it says which step failed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -149,6 +149,12 @@ async function main(): Promise<number> {
       if (found['@bettermode-kit/operations'] !== found['@bettermode-kit/client']) {
         throw new StepFailure(`operations and client must be released together: ${JSON.stringify(found)}`);
       }
+      // Private packages (bench, examples, tools) are never versioned.
+      for (const folder of ['bench', 'examples/quickstart', 'examples/web', 'tools/schema', 'tools/release']) {
+        const manifest = JSON.parse(await readFile(join(copy, folder, 'package.json'), 'utf8')) as { version?: string };
+        if (manifest.version !== '0.0.0') throw new StepFailure(`${folder} (private) was versioned to ${manifest.version}`);
+        if (existsSync(join(copy, folder, 'CHANGELOG.md'))) throw new StepFailure(`${folder} (private) got a CHANGELOG.md`);
+      }
       return found;
     });
 
@@ -170,7 +176,7 @@ async function main(): Promise<number> {
       // Only our scope comes from Verdaccio; everything else from the normal registry.
       await writeFile(join(consumer, '.npmrc'), `@bettermode-kit:registry=${registry}\n`);
       const specs = published.map((name) => `${name}@${versions[name]}`);
-      await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs, 'graphql@16.15.0', 'typescript@5.9.3', '@types/node@20'], {
+      await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs, 'graphql@16.15.0', 'typescript@5.9.3', '@types/node@20', 'tsx@4.23.15'], {
         cwd: consumer,
         env: { npm_config_userconfig: join(consumer, '.npmrc') },
       });
@@ -198,10 +204,20 @@ async function main(): Promise<number> {
       });
     }
 
-    await step('a strict consumer type-checks with skipLibCheck false: zero errors', async () => {
-      await cp(join(fixtures, 'consumer.ts'), join(consumer, 'consumer.ts'));
-      await cp(join(fixtures, 'tsconfig.json'), join(consumer, 'tsconfig.json'));
+    await step("the published codegen preset generates an app's own operation (bettermode-kit codegen)", async () => {
+      await cp(join(fixtures, 'my-profile.graphql'), join(consumer, 'my-profile.graphql'));
+      const { output } = await run(join(consumer, 'node_modules/.bin/bettermode-kit'), ['codegen', '--documents', 'my-profile.graphql', '--output-dir', 'generated'], { cwd: consumer });
+      if (output.trim() !== 'Generated generated/graphql.ts') throw new StepFailure(`expected "Generated generated/graphql.ts", got:\n${output}`);
+    });
+
+    await step('a strict consumer type-checks with skipLibCheck false: zero errors, and misuse of the own operation does not compile', async () => {
+      for (const file of ['consumer.ts', 'profile.ts', 'run-profile.ts', 'tsconfig.json']) await cp(join(fixtures, file), join(consumer, file));
       await run(join(consumer, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.'], { cwd: consumer });
+    });
+
+    await step('the own operation runs against the published emulator', async () => {
+      const { output } = await run(join(consumer, 'node_modules/.bin/tsx'), ['run-profile.ts'], { cwd: consumer, env: { ENDPOINT: endpoint } });
+      if (output.trim() !== 'own operation: John Smith (@bettermodeuser, Admin)') throw new StepFailure(`got:\n${output}`);
     });
 
     console.log(`release check: ${passed} passed, 0 failed`);

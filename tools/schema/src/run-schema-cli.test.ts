@@ -11,7 +11,7 @@ import { committedSdl, repositoryRoot, schemaVersions } from './testing/schema-v
 /** A copy of what the drill touches: schema, operations, codegen config, changesets and package manifests, in a git repository. */
 async function copyRepository(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'bettermode-drill-'));
-  for (const path of ['codegen.ts', 'tools/codegen', 'schema', 'operations', '.changeset', 'packages/operations/src/generated']) {
+  for (const path of ['codegen.ts', 'tools/codegen', 'schema', 'operations', '.changeset', 'tsconfig.base.json', 'packages/operations/src']) {
     await cp(join(repositoryRoot, path), join(root, path), { recursive: true });
   }
   for (const name of await readdir(join(repositoryRoot, 'packages'))) {
@@ -19,6 +19,9 @@ async function copyRepository(): Promise<string> {
     await cp(join(repositoryRoot, 'packages', name, 'package.json'), join(root, 'packages', name, 'package.json'));
   }
   await symlink(join(repositoryRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+  await symlink(join(repositoryRoot, 'packages/operations/node_modules'), join(root, 'packages/operations/node_modules'), 'dir');
+  // What `pnpm typecheck` checks in the operations package: its entry and its type tests.
+  await writeFile(join(root, 'packages/operations/tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/index.ts', 'src/index.test-d.ts'] }));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
   git('init', '-q');
   git('add', '-A');
@@ -69,6 +72,27 @@ describe('schema:pull', () => {
     expect(await readFile(out, 'utf8')).toBe('the old schema');
     expect(await readdir(root)).toEqual(['schema.graphql']);
   });
+});
+
+describe('an endpoint serving the unchanged schema', () => {
+  test('check says "No schema changes." and exits 0; changeset writes nothing', async () => {
+    const root = await copyRepository();
+    const emulator = await startEmulator();
+    const printed: string[] = [];
+    const run = (...argv: string[]) => runSchemaCli(argv, { root, out: (text) => printed.push(text) });
+    try {
+      expect(await run('check', '--endpoint', emulator.url, '--network-domain', emulator.networkDomain)).toBe(0);
+      expect(printed.pop()).toBe('No schema changes.\n');
+      expect(await run('check', '--endpoint', emulator.url, '--network-domain', emulator.networkDomain, '--json')).toBe(0);
+      expect(JSON.parse(printed.pop() as string)).toEqual({ changes: [], breaksOperations: false });
+      expect(await run('changeset', '--endpoint', emulator.url, '--network-domain', emulator.networkDomain)).toBe(0);
+      expect(printed.pop()).toBe('No schema changes: no changeset written.');
+      expect((await readdir(join(root, '.changeset'))).filter((name) => name.startsWith('bettermode-schema-'))).toEqual([]);
+    } finally {
+      await emulator.stop();
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('when a used field is gone', () => {
@@ -122,6 +146,22 @@ describe('the drill, end to end', () => {
       expect(generated.status, generated.output).toBe(0);
       expect(await readFile(join(root, 'packages/operations/src/generated/graphql.ts'), 'utf8')).not.toMatch(/authMember: \{[^}]*email/);
 
+      // Then the type-check: code that read the field fails to compile until it stops.
+      const typecheck = () => {
+        try {
+          execFileSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'packages/operations'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+          return { status: 0, output: '' };
+        } catch (error) {
+          return { status: 1, output: String((error as { stdout?: string }).stdout) };
+        }
+      };
+      const failing = typecheck();
+      expect(failing.status).toBe(1);
+      expect(failing.output).toMatch(/src\/index\.test-d\.ts\(\d+,\d+\): error TS2339: Property 'email' does not exist on type/);
+      const typeTest = join(root, 'packages/operations/src/index.test-d.ts');
+      await writeFile(typeTest, (await readFile(typeTest, 'utf8')).replace(/^.*Member\['email'\].*\n/m, ''));
+      expect(typecheck()).toEqual({ status: 0, output: '' });
+
       // Fixed: check passes now; the changeset still says major, since released users lose a field.
       expect(await run('check')).toBe(0);
       expect(await run('changeset')).toBe(0);
@@ -131,6 +171,7 @@ describe('the drill, end to end', () => {
         [
           '---',
           '"@bettermode-kit/client": major',
+          '"@bettermode-kit/codegen-preset": major',
           '"@bettermode-kit/emulator": major',
           '"@bettermode-kit/operations": major',
           '---',

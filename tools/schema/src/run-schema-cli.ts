@@ -3,13 +3,20 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSchema } from 'graphql';
-import { introspectSchema } from './introspect-schema';
-import { collectOperationUsage, readCommittedOperationFiles, readOperationFiles } from './operation-usage';
-import { printSortedSchema } from './print-sorted-schema';
+import {
+  breaksOperations,
+  collectOperationUsage,
+  compareSchemas,
+  formatReport,
+  introspectSchema,
+  printSortedSchema,
+  readOperationFiles,
+  SchemaToolError,
+  withoutCredentials,
+  writeFileAtomically,
+} from '@bettermode-kit/codegen-preset';
+import { readCommittedOperationFiles } from './committed-operation-files';
 import { writeSchemaChangeset } from './schema-changeset';
-import { breaksOperations, compareSchemas, formatReport } from './schema-report';
-import { SchemaToolError } from './schema-tool-error';
-import { writeFileAtomically } from './write-file-atomically';
 
 /** Where a command runs and writes. */
 export interface SchemaCliContext {
@@ -47,23 +54,25 @@ export async function runSchemaCli(argv: readonly string[], context: SchemaCliCo
       const out = resolve(context.root, values.out ?? committedSchema);
       const sdl = printSortedSchema(await introspect(endpoint));
       await writeFileAtomically(out, sdl);
-      context.out(`Wrote ${shortPath(context.root, out)} (${sdl.length} bytes) from ${endpoint}.`);
+      context.out(`Wrote ${shortPath(context.root, out)} (${sdl.length} bytes) from ${withoutCredentials(endpoint)}.`);
       return 0;
     }
     case 'check':
     case 'changeset': {
       if (values.against && values.endpoint) throw new SchemaToolError('Give --against FILE or --endpoint URL, not both');
       const before = buildSchema(await committedVersion(context.root));
-      const after = values.endpoint
-        ? await introspect(values.endpoint)
-        : buildSchema(await readFile(resolve(context.root, values.against ?? committedSchema), 'utf8'));
+      // Like with like: an introspected schema is printed and built again as the committed SDL is,
+      // or every @deprecated (an SDL directive, a flag in introspection) reads as removed.
+      const after = buildSchema(
+        values.endpoint ? printSortedSchema(await introspect(values.endpoint)) : await readFile(resolve(context.root, values.against ?? committedSchema), 'utf8'),
+      );
       // check judges the operations as they are now (has the fix landed?); changeset judges the
       // operations the released packages were generated from (what do their users lose?).
       const files = command === 'check' ? await readOperationFiles(context.root) : await readCommittedOperationFiles(context.root);
       const operationUsage = collectOperationUsage(before, files);
       const changes = await compareSchemas(before, after, operationUsage);
       if (command === 'check') {
-        context.out(values.json ? `${JSON.stringify({ changes, breaksOperations: breaksOperations(changes) }, null, 2)}\n` : formatReport(changes));
+        context.out(values.json ? `${JSON.stringify({ changes, breaksOperations: breaksOperations(changes) }, null, 2)}\n` : formatReport(changes, 'fix operations/, then pnpm codegen'));
         return breaksOperations(changes) ? 1 : 0;
       }
       if (changes.length === 0) {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChangeLevel, SchemaChange } from './schema-report';
-import { writeFileAtomically } from './write-file-atomically';
+import { writeFileAtomically, type ChangeLevel, type SchemaChange } from '@bettermode-kit/codegen-preset';
 
 /** A semver bump as changesets names it. */
 export type Bump = 'major' | 'minor' | 'patch';

@@ -1,15 +1,14 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, test } from 'vitest';
-import { collectOperationUsage, readOperationFiles } from './operation-usage';
+import { breaksOperations, collectOperationUsage, compareSchemas, formatReport, readOperationFiles } from '@bettermode-kit/codegen-preset';
 import { bumpFor } from './schema-changeset';
-import { breaksOperations, compareSchemas, formatReport } from './schema-report';
 import { committedSdl, repositoryRoot, schemaVersions } from './testing/schema-versions';
 
 const before = buildSchema(committedSdl);
 const usage = collectOperationUsage(before, await readOperationFiles(repositoryRoot));
 const check = async (sdl: string) => {
   const changes = await compareSchemas(before, buildSchema(sdl), usage);
-  return { changes, exitCode: breaksOperations(changes) ? 1 : 0, bump: bumpFor(changes), report: formatReport(changes) };
+  return { changes, exitCode: breaksOperations(changes) ? 1 : 0, bump: bumpFor(changes), report: formatReport(changes, 'fix operations/, then pnpm codegen') };
 };
 
 describe('schema:check and the bump each fixture version calls for', () => {
@@ -31,7 +30,7 @@ describe('schema:check and the bump each fixture version calls for', () => {
         'Breaking (1)',
         "  - Field 'email' was removed from object type 'Member'  <- used by operations/member/AuthMember.graphql",
         '',
-        '1 breaking change(s) touch our operations: fix operations/, then pnpm codegen.',
+        '1 breaking change(s) touch the operations: fix operations/, then pnpm codegen.',
         '',
       ].join('\n'),
     );

@@ -1,5 +1,6 @@
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { SchemaToolError } from './schema-tool-error';
+import { withoutCredentials } from './without-credentials';
 
 /** Where to introspect. */
 export interface IntrospectOptions {
@@ -18,6 +19,8 @@ interface GraphqlAnswer<Data> {
 
 /** Introspects a GraphQL endpoint and builds its schema, with clear errors for each way it can fail. */
 export async function introspectSchema({ endpoint, networkDomain, fetch: fetchImpl = fetch, timeoutMs = 30_000 }: IntrospectOptions): Promise<GraphQLSchema> {
+  // The endpoint as it may appear in messages: never with the credentials a URL can carry.
+  const shown = withoutCredentials(endpoint);
   const post = async <Data>(query: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlAnswer<Data>> => {
     let response: Response;
     try {
@@ -28,8 +31,9 @@ export async function introspectSchema({ endpoint, networkDomain, fetch: fetchIm
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new SchemaToolError(`Could not reach ${endpoint} (${reason})`);
+      // The system code (ECONNREFUSED, ENOTFOUND, …), else what fetch said (e.g. that a URL with credentials cannot be requested).
+      const reason = (error as { cause?: { code?: string } }).cause?.code ?? withoutCredentials((error as Error).message);
+      throw new SchemaToolError(`Could not reach ${shown} (${reason})`);
     }
     const text = await response.text();
     try {
@@ -39,7 +43,7 @@ export async function introspectSchema({ endpoint, networkDomain, fetch: fetchIm
       // fall through: not JSON
     }
     const type = response.headers.get('content-type') ?? 'no content type';
-    throw new SchemaToolError(`${endpoint} did not answer with GraphQL (HTTP ${response.status}, ${type})`);
+    throw new SchemaToolError(`${shown} did not answer with GraphQL (HTTP ${response.status}, ${type})`);
   };
 
   let token: string | undefined;
@@ -62,7 +66,7 @@ export async function introspectSchema({ endpoint, networkDomain, fetch: fetchIm
   if (!introspection.data?.__schema) {
     const reason = introspection.errors?.[0]?.message ?? 'no schema in the answer';
     const hint = token ? '' : '; Bettermode introspects only with a token: pass --network-domain';
-    throw new SchemaToolError(`${endpoint} refused introspection: ${reason}${hint}`);
+    throw new SchemaToolError(`${shown} refused introspection: ${reason}${hint}`);
   }
   return buildClientSchema(introspection.data);
 }

@@ -56,8 +56,11 @@ export function breaksOperations(changes: readonly SchemaChange[]): boolean {
 
 const headings: Record<ChangeLevel, string> = { breaking: 'Breaking', dangerous: 'Dangerous', safe: 'Safe' };
 
-/** The report `schema:check` prints: changes grouped by level, each with the operations it touches. */
-export function formatReport(changes: readonly SchemaChange[]): string {
+/**
+ * The report `schema check` prints: changes grouped by level, each with the operations it
+ * touches, then what to do. `advice` is the next step when a breaking change touches one.
+ */
+export function formatReport(changes: readonly SchemaChange[], advice = 'fix those operations, then run codegen'): string {
   if (changes.length === 0) return 'No schema changes.\n';
   const lines: string[] = [];
   for (const level of ['breaking', 'dangerous', 'safe'] as const) {
@@ -72,9 +75,7 @@ export function formatReport(changes: readonly SchemaChange[]): string {
   }
   const touching = changes.filter((change) => change.level === 'breaking' && change.operations.length > 0).length;
   lines.push(
-    touching > 0
-      ? `${touching} breaking change(s) touch our operations: fix operations/, then pnpm codegen.`
-      : 'No breaking change touches our operations.',
+    touching > 0 ? `${touching} breaking change(s) touch the operations: ${advice}.` : 'No breaking change touches the operations.',
   );
   return `${lines.join('\n')}\n`;
 }

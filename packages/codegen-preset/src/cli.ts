@@ -1,0 +1,115 @@
+// The bettermode-kit bin: codegen and the schema commands for apps, the same as at the kit's root.
+import { CodegenContext } from '@graphql-codegen/cli';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildSchema, print } from 'graphql';
+import { bettermodeCodegen, bettermodeSchemaPath } from './bettermode-codegen';
+import { runCodegen } from './run-codegen';
+import { introspectSchema } from './schema/introspect-schema';
+import { collectOperationUsage } from './schema/operation-usage';
+import { printSortedSchema } from './schema/print-sorted-schema';
+import { breaksOperations, compareSchemas, formatReport } from './schema/schema-report';
+import { SchemaToolError } from './schema/schema-tool-error';
+import { withoutCredentials } from './schema/without-credentials';
+import { writeFileAtomically } from './schema/write-file-atomically';
+
+const usage = `Usage:
+  bettermode-kit codegen [--config codegen.ts]
+  bettermode-kit codegen --documents GLOB --output-dir DIR [--schema FILE]
+  bettermode-kit schema pull [--endpoint URL] [--network-domain D] [--out FILE]
+  bettermode-kit schema check --documents GLOB (--against FILE | --endpoint URL [--network-domain D]) [--schema FILE] [--json]
+
+codegen: typed documents for your operations (with --documents, no config file needed).
+schema pull: Bettermode's schema, introspected (with a guest token) and written sorted.
+schema check: what changed between the schema you generate against (--schema, default the kit's)
+  and a newer one, and which of your operations each change touches; exit 1 when a breaking
+  change touches one.`;
+
+/** Runs a command; resolves to the exit code. `out` prints a line. */
+export async function runBettermodeKit(argv: readonly string[], cwd: string, out: (line: string) => void): Promise<number> {
+  const [command, subcommand, ...rest] = argv;
+  const args = command === 'schema' ? rest : [subcommand, ...rest].filter((value): value is string => value !== undefined);
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      documents: { type: 'string', multiple: true },
+      'output-dir': { type: 'string' },
+      schema: { type: 'string' },
+      endpoint: { type: 'string' },
+      'network-domain': { type: 'string' },
+      out: { type: 'string' },
+      against: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !command) {
+    out(usage);
+    return command ? 0 : 2;
+  }
+  if (command === 'codegen') {
+    const documents = values.documents;
+    let run;
+    if (documents) {
+      if (!values['output-dir']) throw new SchemaToolError('--documents needs --output-dir');
+      run = await runCodegen({ cwd, config: bettermodeCodegen({ documents, outputDir: values['output-dir'], ...(values.schema ? { schema: values.schema } : {}) }) });
+    } else {
+      const configFile = values.config ?? 'codegen.ts';
+      if (!existsSync(resolve(cwd, configFile))) throw new SchemaToolError(`No ${configFile} here: write one with bettermodeCodegen(), or pass --documents and --output-dir`);
+      run = await runCodegen({ cwd, configFile });
+    }
+    for (const line of run.lines) out(line);
+    return run.ok ? 0 : 1;
+  }
+  if (command === 'schema' && subcommand === 'pull') {
+    const endpoint = values.endpoint ?? 'https://api.bettermode.com';
+    const target = resolve(cwd, values.out ?? 'schema/bettermode.graphql');
+    const sdl = printSortedSchema(await introspectSchema({ endpoint, ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}) }));
+    await writeFileAtomically(target, sdl);
+    out(`Wrote ${relative(cwd, target)} (${sdl.length} bytes) from ${withoutCredentials(endpoint)}.`);
+    return 0;
+  }
+  if (command === 'schema' && subcommand === 'check') {
+    if (!values.documents) throw new SchemaToolError('schema check needs --documents GLOB: the operations to judge the changes against');
+    if (!values.against === !values.endpoint) throw new SchemaToolError('Give --against FILE or --endpoint URL (one of them)');
+    const before = buildSchema(await readFile(resolve(cwd, values.schema ?? bettermodeSchemaPath()), 'utf8'));
+    // Like with like: an introspected schema is printed and built again, as the file is.
+    const after = buildSchema(
+      values.endpoint
+        ? printSortedSchema(await introspectSchema({ endpoint: values.endpoint, ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}) }))
+        : await readFile(resolve(cwd, values.against as string), 'utf8'),
+    );
+    // Codegen's own loader: .graphql files, and operations inside .ts files, found from the app's folder.
+    const previous = process.cwd();
+    process.chdir(cwd);
+    let loaded;
+    try {
+      const context = new CodegenContext({ config: { schema: [], documents: values.documents, generates: {} }, filepath: resolve(cwd, 'codegen.ts') });
+      loaded = await context.loadDocuments(values.documents, 'standard');
+    } finally {
+      process.chdir(previous);
+    }
+    const files = new Map(loaded.map((file) => [relative(cwd, file.location ?? '').split('\\').join('/'), file.rawSDL ?? (file.document ? print(file.document) : '')]));
+    const changes = await compareSchemas(before, after, collectOperationUsage(before, files));
+    out(values.json ? JSON.stringify({ changes, breaksOperations: breaksOperations(changes) }, null, 2) : formatReport(changes, 'fix those operations, then bettermode-kit codegen').trimEnd());
+    return breaksOperations(changes) ? 1 : 0;
+  }
+  throw new SchemaToolError(`Unknown command "${argv.join(' ')}"\n${usage}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/bettermode-kit.js') || process.argv[1]?.endsWith('/bettermode-kit')) {
+  runBettermodeKit(process.argv.slice(2), process.cwd(), (line) => process.stdout.write(`${line}\n`)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const known = error instanceof SchemaToolError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      process.stderr.write(`bettermode-kit: ${known ? (error as Error).message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
