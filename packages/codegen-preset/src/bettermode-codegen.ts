@@ -36,6 +36,23 @@ export const bettermodeGeneratorConfig = {
 
 const require = createRequire(import.meta.url);
 
+interface PluckedNode {
+  type: string;
+  leadingComments?: readonly { value: string }[] | null;
+  quasis?: readonly { value: { raw: string } }[];
+}
+
+/**
+ * Which template literals hold GraphQL: codegen's own rule (a `/* GraphQL *\/` comment before
+ * it), and a string that starts with `#graphql`, the convention of Apollo's and Shopify's
+ * tooling, which codegen does not know by itself.
+ */
+function isGraphQLTemplateLiteral(node: PluckedNode, options: { gqlMagicComment?: string }): boolean {
+  const comment = node.leadingComments?.at(-1)?.value.trim().toLowerCase();
+  if (comment !== undefined && comment === (options.gqlMagicComment ?? 'graphql').toLowerCase()) return true;
+  return node.type === 'TemplateLiteral' && /^\s*#graphql\b/i.test(node.quasis?.[0]?.value.raw ?? '');
+}
+
 /** The schema `@bettermode-kit/operations` ships: the one the kit was built and tested with. */
 export function bettermodeSchemaPath(): string {
   return require.resolve('@bettermode-kit/operations/schema.graphql');
@@ -61,6 +78,7 @@ export function bettermodeCodegen({ documents, outputDir, schema }: BettermodeCo
     schema: schema ?? bettermodeSchemaPath(),
     documents: [...(Array.isArray(documents) ? documents : [documents]), require.resolve('@bettermode-kit/operations/fragments.graphql')],
     ignoreNoDocuments: false,
+    pluckConfig: { isGqlTemplateLiteral: isGraphQLTemplateLiteral },
     // Resolved from here: with pnpm, a project does not see this package's own dependencies.
     pluginLoader: (name: string) => import(require.resolve(name)),
     generates: {

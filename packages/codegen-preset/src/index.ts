@@ -1,15 +1,5 @@
 export { bettermodeCodegen, bettermodeGeneratorConfig, bettermodeSchemaPath } from './bettermode-codegen';
 export { runCodegen } from './run-codegen';
 export { runBettermodeKit } from './cli';
-export { introspectSchema } from './schema/introspect-schema';
-export { collectOperationUsage, isValueType, readOperationFiles } from './schema/operation-usage';
-export { printSortedSchema } from './schema/print-sorted-schema';
-export { breaksOperations, compareSchemas, formatReport } from './schema/schema-report';
-export { SchemaToolError } from './schema/schema-tool-error';
-export { withoutCredentials } from './schema/without-credentials';
-export { writeFileAtomically } from './schema/write-file-atomically';
 export type { BettermodeCodegenOptions } from './bettermode-codegen';
 export type { CodegenRun } from './run-codegen';
-export type { IntrospectOptions } from './schema/introspect-schema';
-export type { OperationUsage } from './schema/operation-usage';
-export type { ChangeLevel, SchemaChange } from './schema/schema-report';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readOperationFiles } from '@bettermode-kit/codegen-preset';
+import { readOperationFiles } from '@bettermode-kit/codegen-preset/schema';
 
 /**
  * The `.graphql` files under `folder` as committed (HEAD): the operations the released packages

@@ -14,7 +14,7 @@ import {
   SchemaToolError,
   withoutCredentials,
   writeFileAtomically,
-} from '@bettermode-kit/codegen-preset';
+} from '@bettermode-kit/codegen-preset/schema';
 import { readCommittedOperationFiles } from './committed-operation-files';
 import { writeSchemaChangeset } from './schema-changeset';
 

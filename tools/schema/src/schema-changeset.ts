@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomically, type ChangeLevel, type SchemaChange } from '@bettermode-kit/codegen-preset';
+import { writeFileAtomically, type ChangeLevel, type SchemaChange } from '@bettermode-kit/codegen-preset/schema';
 
 /** A semver bump as changesets names it. */
 export type Bump = 'major' | 'minor' | 'patch';

@@ -1,6 +1,6 @@
 // The entry of `pnpm schema:pull`, `schema:check` and `schema:changeset`, run from the repository root.
 import { runSchemaCli } from './run-schema-cli';
-import { SchemaToolError } from '@bettermode-kit/codegen-preset';
+import { SchemaToolError } from '@bettermode-kit/codegen-preset/schema';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 

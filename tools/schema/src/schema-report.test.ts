@@ -1,6 +1,6 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, test } from 'vitest';
-import { breaksOperations, collectOperationUsage, compareSchemas, formatReport, readOperationFiles } from '@bettermode-kit/codegen-preset';
+import { breaksOperations, collectOperationUsage, compareSchemas, formatReport, readOperationFiles } from '@bettermode-kit/codegen-preset/schema';
 import { bumpFor } from './schema-changeset';
 import { committedSdl, repositoryRoot, schemaVersions } from './testing/schema-versions';
 
