@@ -220,6 +220,24 @@ async function main(): Promise<number> {
       if (output.trim() !== 'own operation: John Smith (@bettermodeuser, Admin)') throw new StepFailure(`got:\n${output}`);
     });
 
+    await step('pnpm pack:local tarballs install into a fresh pnpm app with the README\'s override, and log in', async () => {
+      await run('pnpm', ['pack:local'], { cwd: root });
+      const tarball = (folder: string) => {
+        const { version } = JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8')) as { version: string };
+        return join(root, 'packs', `bettermode-kit-${folder}-${version}.tgz`);
+      };
+      const app = join(work, 'tarball-app');
+      await mkdir(app);
+      // As the root README's "Use it in your app" says: pnpm resolves the client's dependency on
+      // the operations from the registry unless an override points it at the tarball.
+      const manifest = { name: 'tarball-app', private: true, type: 'module', pnpm: { overrides: { '@bettermode-kit/operations': `file:${tarball('operations')}` } } };
+      await writeFile(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
+      await run('pnpm', ['add', '--reporter=silent', tarball('client'), tarball('operations'), 'graphql@16'], { cwd: app });
+      await cp(join(fixtures, 'login.mjs'), join(app, 'login.mjs'));
+      const { output } = await run(process.execPath, ['login.mjs'], { cwd: app, env: { ENDPOINT: endpoint } });
+      if (output.trim() !== 'esm: Guest -> John Smith (Admin)') throw new StepFailure(`got:\n${output}`);
+    });
+
     console.log(`release check: ${passed} passed, 0 failed`);
     return 0;
   } catch (error) {
