@@ -1,4 +1,5 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { bettermodeGeneratorConfig } from './packages/codegen-preset/src/bettermode-codegen';
 
 /**
  * Compiles the operations in `operations/` against Bettermode's schema into typed documents.
@@ -18,15 +19,8 @@ const config: CodegenConfig = {
         'typed-document-node',
         './tools/codegen/operation-sources.cjs',
       ],
-      config: {
-        useTypeImports: true,
-        enumType: 'string-literal',
-        scalars: { DateTime: 'string', Upload: 'unknown' },
-        strictScalars: true,
-        dedupeFragments: true,
-        optimizeDocumentNode: true,
-        skipTypename: true,
-      },
+      // The settings apps get from @bettermode-kit/codegen-preset: their documents and ours work alike.
+      config: bettermodeGeneratorConfig,
     },
   },
 };

@@ -1,7 +1,7 @@
 import { LimitedTokenSource, type LimitedTokenQuery } from '@bettermode-kit/operations';
 import { BettermodeError, InvalidResponseError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
-import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
+import { sendTokenOperation } from './send-token-operation';
 import { storedAppSessionFrom } from './session';
 import type { SessionClock } from './session-clock';
 import type { TokenApi } from './token-api';
@@ -26,29 +26,20 @@ export interface AppTokenApiOptions {
  */
 export function createAppTokenApi({ transport, url, timeoutMs, clock, clientId, clientSecret, networkId, memberId }: AppTokenApiOptions): TokenApi {
   const basic = `Basic ${base64(`${clientId}:${clientSecret}`)}`;
-  const secrets = [clientSecret, basic];
-  const body = JSON.stringify({
+  const limitedToken = {
     query: LimitedTokenSource,
     operationName: 'LimitedToken',
     variables: { context: 'NETWORK', networkId, entityId: networkId, ...(memberId ? { impersonateMemberId: memberId } : {}) },
-  });
+    authorization: basic,
+    idempotent: true,
+    secrets: [clientSecret, basic],
+  };
   const unsupported = () => Promise.reject(new BettermodeError('An app client has no member login', { code: ClientErrorCode.GraphQL }));
 
   return {
     async start() {
-      const sentAt = Date.now();
-      let response;
-      try {
-        response = await transport.send({ url, body, timeoutMs, idempotent: true, headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: basic } });
-      } catch (failure) {
-        throw errorFromFailure(failure);
-      }
-      const receivedAt = Date.now();
-      clock.observeRoundTrip(receivedAt - sentAt);
-      const answer = readGraphqlAnswer(response);
-      if (answer instanceof BettermodeError) throw answer;
-      if (answer.errors?.length) throw errorFromAnswer(answer, secrets);
-      const token = (answer.data as LimitedTokenQuery | null | undefined)?.limitedToken;
+      const { data, sentAt, receivedAt } = await sendTokenOperation({ transport, url, timeoutMs, clock }, limitedToken);
+      const token = (data as LimitedTokenQuery | null | undefined)?.limitedToken;
       if (!token?.accessToken) throw new InvalidResponseError('limitedToken answered without a token', { code: ClientErrorCode.InvalidResponse });
       const session = storedAppSessionFrom(token);
       clock.observeToken(session, sentAt, receivedAt);

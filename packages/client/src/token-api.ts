@@ -1,8 +1,8 @@
 import { LoginNetworkSource, LogoutNetworkSource, TokensSource, type AuthTokenFieldsFragment, type TokensQueryVariables } from '@bettermode-kit/operations';
 import { BettermodeError, HttpError, InvalidResponseError, NetworkError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
-import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
 import { storedSessionFrom, type StoredSession } from './session';
+import { sendTokenOperation } from './send-token-operation';
 import type { SessionClock } from './session-clock';
 import type { Transport } from './transport/transport';
 
@@ -35,24 +35,16 @@ export interface TokenApiOptions {
  * interval answers the second with the same result, and a lost answer costs no session.
  */
 export function createTokenApi({ transport, url, timeoutMs, network, clock, secrets }: TokenApiOptions): TokenApi {
-  // The operations go as text (generated beside the documents): no document AST in the bundle.
-  async function post(query: string, operationName: string, variables: object, bearer: string | null, ownSecrets: string[]) {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-    if (bearer) headers.authorization = `Bearer ${bearer}`;
-    const sentAt = Date.now();
-    let response;
-    try {
-      response = await transport.send({ url, body: JSON.stringify({ query, operationName, variables }), headers, timeoutMs, idempotent: operationName === 'Tokens' });
-    } catch (failure) {
-      throw errorFromFailure(failure);
-    }
-    const receivedAt = Date.now();
-    clock.observeRoundTrip(receivedAt - sentAt);
-    const answer = readGraphqlAnswer(response);
-    if (answer instanceof BettermodeError) throw answer;
-    if (answer.errors?.length) throw errorFromAnswer(answer, [...ownSecrets, ...secrets()]);
-    return { data: answer.data ?? {}, sentAt, receivedAt };
-  }
+  const target = { transport, url, timeoutMs, clock };
+  const post = (query: string, operationName: string, variables: object, bearer: string | null, ownSecrets: string[]) =>
+    sendTokenOperation(target, {
+      query,
+      operationName,
+      variables,
+      authorization: bearer ? `Bearer ${bearer}` : undefined,
+      idempotent: operationName === 'Tokens',
+      secrets: [...ownSecrets, ...secrets()],
+    });
 
   async function session(field: 'tokens' | 'loginNetwork', call: ReturnType<typeof post>, kind: StoredSession['kind']) {
     const { data, sentAt, receivedAt } = await call;

@@ -20,8 +20,8 @@ export interface BettermodeCodegenOptions {
 }
 
 /**
- * The settings bettermode-kit generates its own documents with (`codegen.ts` at its root has the
- * same; a test keeps them equal): typed documents (`typed-document-node`) with their result and
+ * The settings bettermode-kit generates its own documents with (`codegen.ts` at its root imports
+ * them): typed documents (`typed-document-node`) with their result and
  * variables types, enums as string unions, Bettermode's scalars, no `__typename`.
  */
 export const bettermodeGeneratorConfig = {

@@ -16,6 +16,7 @@ describe('pnpm codegen', { timeout: 60_000 }, () => {
     await cp(join(root, 'schema'), join(tree, 'schema'), { recursive: true });
     await cp(join(root, 'operations'), join(tree, 'operations'), { recursive: true });
     await cp(join(root, 'tools/codegen'), join(tree, 'tools/codegen'), { recursive: true });
+    await cp(join(root, 'packages/codegen-preset/src'), join(tree, 'packages/codegen-preset/src'), { recursive: true });
     // Codegen resolves its plugins from the working directory.
     await symlink(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
   });

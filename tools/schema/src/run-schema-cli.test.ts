@@ -11,7 +11,7 @@ import { committedSdl, repositoryRoot, schemaVersions } from './testing/schema-v
 /** A copy of what the drill touches: schema, operations, codegen config, changesets and package manifests, in a git repository. */
 async function copyRepository(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'bettermode-drill-'));
-  for (const path of ['codegen.ts', 'tools/codegen', 'schema', 'operations', '.changeset', 'tsconfig.base.json', 'packages/operations/src']) {
+  for (const path of ['codegen.ts', 'tools/codegen', 'packages/codegen-preset/src', 'schema', 'operations', '.changeset', 'tsconfig.base.json', 'packages/operations/src']) {
     await cp(join(repositoryRoot, path), join(root, path), { recursive: true });
   }
   for (const name of await readdir(join(repositoryRoot, 'packages'))) {

@@ -1,0 +1,48 @@
+import { BettermodeError } from './bettermode-error';
+import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
+import type { SessionClock } from './session-clock';
+import type { Transport } from './transport/transport';
+
+/** Where token operations go, and the clock that learns the round trip from each. */
+export interface TokenOperationTarget {
+  transport: Transport;
+  url: string;
+  timeoutMs: number;
+  clock: SessionClock;
+}
+
+/** One token operation, sent as text (generated beside the documents: no document AST in the bundle). */
+export interface TokenOperation {
+  query: string;
+  operationName: string;
+  variables: object;
+  /** The whole `Authorization` header value, if any. */
+  authorization?: string | undefined;
+  /** Whether a request on a reused socket that was reset may be sent again. */
+  idempotent: boolean;
+  /** Values to keep out of any error (the call's tokens, password or client secret). */
+  secrets: readonly string[];
+}
+
+/**
+ * Sends a token operation straight over the transport and reads its answer: `data` with the
+ * times it was sent and answered, or a typed {@link BettermodeError} with no secret in it.
+ */
+export async function sendTokenOperation({ transport, url, timeoutMs, clock }: TokenOperationTarget, operation: TokenOperation) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  if (operation.authorization) headers.authorization = operation.authorization;
+  const body = JSON.stringify({ query: operation.query, operationName: operation.operationName, variables: operation.variables });
+  const sentAt = Date.now();
+  let response;
+  try {
+    response = await transport.send({ url, body, headers, timeoutMs, idempotent: operation.idempotent });
+  } catch (failure) {
+    throw errorFromFailure(failure);
+  }
+  const receivedAt = Date.now();
+  clock.observeRoundTrip(receivedAt - sentAt);
+  const answer = readGraphqlAnswer(response);
+  if (answer instanceof BettermodeError) throw answer;
+  if (answer.errors?.length) throw errorFromAnswer(answer, operation.secrets);
+  return { data: answer.data ?? {}, sentAt, receivedAt };
+}
