@@ -210,6 +210,14 @@ async function main(): Promise<number> {
       if (output.trim() !== 'Generated generated/graphql.ts') throw new StepFailure(`expected "Generated generated/graphql.ts", got:\n${output}`);
     });
 
+    await step('the published bin pulls the schema from the published emulator and checks it against the own operation (bettermode-kit schema pull, schema check)', async () => {
+      const bin = join(consumer, 'node_modules/.bin/bettermode-kit');
+      const pulled = await run(bin, ['schema', 'pull', '--endpoint', endpoint, '--network-domain', 'community.bettermode.io'], { cwd: consumer });
+      if (!/^Wrote schema\/bettermode\.graphql \(\d+ bytes\) from /.test(pulled.output.trim())) throw new StepFailure(`schema pull printed:\n${pulled.output}`);
+      const checked = await run(bin, ['schema', 'check', '--documents', 'my-profile.graphql', '--against', 'schema/bettermode.graphql'], { cwd: consumer });
+      if (checked.output.trim() !== 'No schema changes.') throw new StepFailure(`schema check printed:\n${checked.output}`);
+    });
+
     await step('a strict consumer type-checks with skipLibCheck false: zero errors, and misuse of the own operation does not compile', async () => {
       for (const file of ['consumer.ts', 'profile.ts', 'run-profile.ts', 'tsconfig.json']) await cp(join(fixtures, file), join(consumer, file));
       await run(join(consumer, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.'], { cwd: consumer });
