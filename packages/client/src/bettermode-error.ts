@@ -1,3 +1,5 @@
+import { ClientErrorCode } from './error-codes';
+import { packageName } from './package-name';
 import { redact, redactValue } from './redact';
 
 /** A GraphQL error as the API sent it (message, path and extensions), redacted. */
@@ -127,4 +129,9 @@ export class InvalidResponseError extends BettermodeError {
 /** The client was closed before the work finished, or is used after `close()`. */
 export class ClientClosedError extends BettermodeError {
   override readonly name = 'ClientClosedError';
+}
+
+/** The error for work refused or ended because the client was closed. */
+export function clientClosedError(): ClientClosedError {
+  return new ClientClosedError(`${packageName}: the client is closed`, { code: ClientErrorCode.ClientClosed });
 }

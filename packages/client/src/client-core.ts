@@ -1,10 +1,11 @@
 import { Client, type AnyVariables, type CombinedError, type Exchange, type OperationContext, type OperationResult, type TypedDocumentNode } from '@urql/core';
 import { pipe, subscribe, take } from 'wonka';
-import { BettermodeError, ClientClosedError, InvalidResponseError, TimeoutError } from './bettermode-error';
+import { BettermodeError, clientClosedError, InvalidResponseError, TimeoutError } from './bettermode-error';
 import { bettermodeExchange, variableSecrets } from './bettermode-exchange';
 import { ClientErrorCode } from './error-codes';
 import { errorFromAnswer, errorFromFailure } from './graphql-answer';
 import { createOperationExecutor, type ResultInfo, type RetryOptions } from './operation-executor';
+import { packageName } from './package-name';
 import { PendingWork } from './pending-work';
 import type { SessionClock } from './session-clock';
 import type { SessionMachine } from './session-machine';
@@ -45,7 +46,6 @@ export interface ClientCoreOptions {
 
 /** How many request timeouts any promise of the client may take at most (queued transitions, a lease, a retry). */
 export const deadlineInTimeouts = 6;
-const packageName = '@bettermode-kit/client';
 
 /**
  * The urql client on the session's exchange, and `query`/`mutate` with every promise tracked for
@@ -87,14 +87,14 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
     variables: Variables,
     context: Partial<OperationContext> | undefined,
   ): Promise<Data> {
-    if (machine.closed) return Promise.reject(closedError());
+    if (machine.closed) return Promise.reject(clientClosedError());
     if (!direct || context?.fetchOptions) return viaUrql(kind, document, variables, context);
     // No cancel ticket here: the transport's own timeout fails a request long before the deadline,
     // and close() cancels every request in flight. (A ticket would keep each finished request's
     // socket objects reachable a while longer: measurably more garbage collection per request.)
     const outcome = executor.execute({ kind, document, variables: variables as object | undefined, url: context?.url ?? endpoint, idempotent: context?.idempotent === true });
     return pending.add(outcome).then((settled) => {
-      if (settled === null) throw closedError();
+      if (settled === null) throw clientClosedError();
       if (settled.failure) throw settled.failure;
       const { answer } = settled;
       if (answer.errors?.length) throw errorFromAnswer(answer, [...machine.secrets(), ...variableSecrets(variables)]);
@@ -106,11 +106,11 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
     urql,
     query: (document, variables, context) => run('query', document, variables, context),
     mutate: (document, variables, context) => run('mutation', document, variables, context),
-    track: (work) => (machine.closed ? Promise.reject(closedError()) : pending.add(work)),
+    track: (work) => (machine.closed ? Promise.reject(clientClosedError()) : pending.add(work)),
     close() {
       if (machine.closed) return;
       machine.close();
-      pending.close(closedError());
+      pending.close(clientClosedError());
       executor.dispose();
       onClose?.();
     },
@@ -120,10 +120,6 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
 function dataOf<Data>(data: Data | null | undefined): Data {
   if (data === undefined || data === null) throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
   return data;
-}
-
-export function closedError(): ClientClosedError {
-  return new ClientClosedError(`${packageName}: the client is closed`, { code: ClientErrorCode.ClientClosed });
 }
 
 /** The typed error for a failed urql result. */

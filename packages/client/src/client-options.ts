@@ -1,5 +1,6 @@
 import type { Exchange } from '@urql/core';
 import type { ResultInfo, RetryOptions } from './operation-executor';
+import { packageName } from './package-name';
 
 /** Options every client takes. */
 export interface CommonClientOptions {
@@ -24,8 +25,6 @@ export interface CommonClientOptions {
   /** Called with every answer's operation name and `extensions` (Bettermode's cost is `extensions.complexity`). */
   onResult?: ((info: ResultInfo) => void) | undefined;
 }
-
-const packageName = '@bettermode-kit/client';
 
 /** Checks what every client takes; throws a TypeError naming the package. */
 export function checkCommonOptions(options: CommonClientOptions) {

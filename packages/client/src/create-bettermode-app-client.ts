@@ -7,6 +7,7 @@ import { SessionMachine } from './session-machine';
 import type { SessionStorage } from './session-storage';
 import { fetchTransport } from './transport/fetch-transport';
 import { nodeTransport } from './transport/node-transport';
+import { packageName } from './package-name';
 
 /** Options of {@link createBettermodeAppClient}. */
 export interface BettermodeAppClientOptions extends CommonClientOptions {
@@ -33,8 +34,6 @@ export interface BettermodeAppClient extends BettermodeOperations {
   /** Stops the client and its member views: pending work fails with `CLIENT_CLOSED`, nothing keeps the process alive. */
   close(): void;
 }
-
-const packageName = '@bettermode-kit/client';
 
 /**
  * Creates a client for a Bettermode app: it mints access tokens with `limitedToken` and the app's

@@ -8,6 +8,7 @@ import { SessionMachine } from './session-machine';
 import type { SessionStorage } from './session-storage';
 import { createTokenApi } from './token-api';
 import { fetchTransport } from './transport/fetch-transport';
+import { packageName } from './package-name';
 
 /** Options of {@link createBettermodeClient}. */
 export interface BettermodeClientOptions extends CommonClientOptions {
@@ -50,8 +51,6 @@ export interface BettermodeClient extends BettermodeOperations {
   /** Stops the client: pending work fails with `CLIENT_CLOSED`, nothing is written afterwards, nothing keeps the process alive. */
   close(): void;
 }
-
-const packageName = '@bettermode-kit/client';
 
 /**
  * Creates a client that gets a guest token on its own, swaps in the member token at

@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { lock as lockFile } from 'proper-lockfile';
 import { LeaseMutex } from './lease-mutex';
 import type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
+import { packageName } from './package-name';
 
 /** Options of {@link fileStorage}. */
 export interface FileStorageOptions {
@@ -29,7 +30,7 @@ export interface FileStorageOptions {
  */
 export function fileStorage(path: string, options: FileStorageOptions = {}): SessionStorage {
   if (typeof path !== 'string' || path.trim() === '') {
-    throw new TypeError('@bettermode-kit/client: fileStorage() needs a file path');
+    throw new TypeError(`${packageName}: fileStorage() needs a file path`);
   }
   const leaseMs = Math.max(options.leaseMs ?? 10_000, 2000);
   const folder = dirname(path);

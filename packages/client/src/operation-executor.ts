@@ -1,7 +1,7 @@
 import { stringifyDocument, type Operation } from '@urql/core';
-import { BettermodeError, ClientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from './bettermode-error';
-import { ClientErrorCode } from './error-codes';
+import { BettermodeError, clientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from './bettermode-error';
 import { errorFromAnswer, errorFromFailure, isRateLimited, isUnauthorized, readGraphqlAnswer, type GraphqlAnswer } from './graphql-answer';
+import { packageName } from './package-name';
 import type { SessionClock } from './session-clock';
 import type { SessionMachine } from './session-machine';
 import type { CancelTicket, Transport } from './transport/transport';
@@ -94,7 +94,7 @@ export function createOperationExecutor({ machine, transport, clock, timeoutMs, 
     } catch (error) {
       if (hookFailed) return;
       hookFailed = true;
-      console.warn(`@bettermode-kit/client: an onResult hook threw (${error instanceof Error ? error.name : typeof error}); the result stands`);
+      console.warn(`${packageName}: an onResult hook threw (${error instanceof Error ? error.name : typeof error}); the result stands`);
     }
   };
 
@@ -104,7 +104,7 @@ export function createOperationExecutor({ machine, transport, clock, timeoutMs, 
       const body = requestBody(request);
       const retriable = attempts > 0 && (request.kind === 'query' || request.idempotent === true);
       for (let attempt = 0, authRetried = false; ; ) {
-        if (machine.closed) throw new ClientClosedError('@bettermode-kit/client: the client is closed', { code: ClientErrorCode.ClientClosed });
+        if (machine.closed) throw clientClosedError();
         // After a rate-limit refusal, nothing is sent before the wait the API named.
         if (pausedUntil > Date.now()) await wait(pausedUntil - Date.now());
         let session = machine.usable();

@@ -1,5 +1,6 @@
-import { BettermodeError, ClientClosedError, SessionExpiredError, UnauthorizedError } from './bettermode-error';
+import { BettermodeError, clientClosedError, SessionExpiredError, UnauthorizedError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
+import { packageName } from './package-name';
 import { parseStoredValue, serializeSession, toSession, type Session, type SessionChangeListener, type SessionChangeReason, type StoredSession } from './session';
 import type { SessionClock } from './session-clock';
 import type { SessionStorage, StoredEntry } from './session-storage';
@@ -19,8 +20,6 @@ export interface Credentials {
   usernameOrEmail: string;
   password: string;
 }
-
-const warningPrefix = '@bettermode-kit/client:';
 
 /**
  * The one place where the session changes.
@@ -132,7 +131,7 @@ export class SessionMachine {
   // Rule 1: one transition at a time; listeners after it.
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(async () => {
-      if (this.#closed) throw closedError();
+      if (this.#closed) throw clientClosedError();
       try {
         return await work();
       } finally {
@@ -377,7 +376,7 @@ export class SessionMachine {
   /** The new version; null when another holder wrote first; undefined when the storage failed (kept in memory). */
   async #write(next: StoredSession | null, reason: SessionChangeReason): Promise<number | null | undefined> {
     // Rule 7: nothing is written after close().
-    if (this.#closed) throw closedError();
+    if (this.#closed) throw clientClosedError();
     try {
       const written = await this.#storage.write(serializeSession(next, reason), this.#version);
       this.#storageWorks();
@@ -393,7 +392,7 @@ export class SessionMachine {
     if (this.#storageDown) return;
     this.#storageDown = true;
     const reason = error instanceof Error ? redact(error.message) : 'unknown error';
-    console.warn(`${warningPrefix} the session storage failed (${reason}); the session is kept in memory and shared again once the storage works`);
+    console.warn(`${packageName}: the session storage failed (${reason}); the session is kept in memory and shared again once the storage works`);
   }
 
   #storageWorks(): void {
@@ -433,12 +432,8 @@ export class SessionMachine {
   #warnOnce(key: string, message: string): void {
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
-    console.warn(`${warningPrefix} ${message}`);
+    console.warn(`${packageName}: ${message}`);
   }
-}
-
-function closedError(): ClientClosedError {
-  return new ClientClosedError('@bettermode-kit/client: the client is closed', { code: ClientErrorCode.ClientClosed });
 }
 
 function ignoreSessionExpired(error: unknown): void {

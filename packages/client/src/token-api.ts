@@ -58,12 +58,12 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
   const guest = () => session('tokens', post(TokensSource, 'Tokens', network, null, []), 'guest');
 
   return {
-    start: () => once(guest),
-    refresh: (refreshToken) => once(() => session('tokens', post(TokensSource, 'Tokens', { refreshToken }, null, [refreshToken]), 'member')),
+    start: () => resendIfLost(guest),
+    refresh: (refreshToken) => resendIfLost(() => session('tokens', post(TokensSource, 'Tokens', { refreshToken }, null, [refreshToken]), 'member')),
     login: (credentials, bearer) =>
       session('loginNetwork', post(LoginNetworkSource, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]), 'member'),
     logout: (sessionId, bearer) =>
-      once(async () => {
+      resendIfLost(async () => {
         await post(LogoutNetworkSource, 'LogoutNetwork', { input: { sessionId } }, bearer, [bearer]);
       }),
   };
@@ -74,7 +74,7 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
  * from a proxy). A timeout is not retried here: that would double the caller's wait; the next
  * refresh sends the same token, which the server's reuse interval answers.
  */
-async function once<T>(call: () => Promise<T>): Promise<T> {
+async function resendIfLost<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

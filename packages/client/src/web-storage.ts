@@ -1,5 +1,6 @@
 import { LeaseMutex } from './lease-mutex';
 import type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
+import { packageName } from './package-name';
 
 /** The part of the Web Storage API the client needs (`localStorage`, `sessionStorage`). */
 export interface WebStorageLike {
@@ -39,7 +40,7 @@ interface StorageEventTarget {
  */
 export function webStorage(storage: WebStorageLike, options: WebStorageOptions = {}): SessionStorage {
   if (!storage || typeof storage.getItem !== 'function') {
-    throw new TypeError('@bettermode-kit/client: webStorage() needs a Web Storage object such as localStorage');
+    throw new TypeError(`${packageName}: webStorage() needs a Web Storage object such as localStorage`);
   }
   const key = options.key ?? 'bettermode-kit:session';
   const leaseMs = options.leaseMs ?? 10_000;
