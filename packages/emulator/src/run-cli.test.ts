@@ -42,6 +42,23 @@ describe('the bettermode-emulator bin', () => {
     }
   });
 
+  test('--webhook: a challenge that fails is reported without the credentials the URL carries, in the URL or in the reason', async () => {
+    const child = spawn(process.execPath, [bin, '--port', '0', '--webhook', 'http://someone:a-hook-secret@127.0.0.1:1/hook', '--webhook-secret', 'signing'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, 'exit');
+    try {
+      while (!output.includes('stats: ')) await once(child.stdout, 'data');
+      expect(output).toMatch(/^webhook http:\/\/127\.0\.0\.1:1\/hook: URL challenge failed \(.+\)$/m);
+      expect(output).not.toContain('a-hook-secret');
+      child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   test('--help prints the options; a bad option exits 2 with the reason', () => {
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);

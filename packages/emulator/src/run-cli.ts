@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator, type EmulatorOptions } from './start-emulator';
+import { withoutUrlCredentials } from './without-url-credentials';
 
 const usage = `Usage: bettermode-emulator [options]
 
@@ -76,7 +77,7 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
   output.out(`network: ${emulator.networkDomain}; member: bettermodeuser / bettermodepassword (Bettermode's access-token document)`);
   output.out('app: emulator-app / emulator-app-secret (limitedToken with HTTP Basic credentials)');
   for (const result of emulator.webhooks.challenges) {
-    output.out(`webhook ${redactUrl(result.url)}: URL challenge ${result.passed ? 'passed' : `failed (${result.reason})`}`);
+    output.out(`webhook ${withoutUrlCredentials(result.url)}: URL challenge ${result.passed ? 'passed' : `failed (${result.reason})`}`);
   }
   output.out(`stats: ${emulator.url.replace(/\/graphql$/, '/__emulator/stats')}`);
   return emulator;
@@ -89,14 +90,3 @@ function toNumber(flag: string, value: string | undefined): number | undefined {
   return number;
 }
 
-/** A URL without its credentials (`https://user:pass@host` becomes `https://host`). */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}

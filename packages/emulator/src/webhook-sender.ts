@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EmulatorNetwork } from './emulator-seed';
 import type { EmulatorStatsCounter } from './emulator-stats';
+import { withoutUrlCredentials } from './without-url-credentials';
 
 /** A receiver the emulator sends webhooks to, signed as Bettermode signs them. */
 export interface EmulatorWebhook {
@@ -70,7 +71,8 @@ export class WebhookSender {
           const passed = answer.type === 'TEST' && answer.status === 'SUCCEEDED' && answer.data?.challenge === challenge;
           return passed ? { url: webhook.url, passed } : { url: webhook.url, passed, reason: 'the answer did not echo the challenge' };
         } catch (error) {
-          return { url: webhook.url, passed: false, reason: error instanceof Error ? error.message : String(error) };
+          // A reason may be shown (the CLI prints it): never with the credentials a URL carries.
+          return { url: webhook.url, passed: false, reason: withoutUrlCredentials(error instanceof Error ? error.message : String(error)) };
         }
       }),
     );
