@@ -43,12 +43,15 @@ export function redisDedupeStore(options: RedisDedupeStoreOptions = {}): RedisDe
   return {
     async claim(id, processingTtlMs) {
       const key = `${prefix}${id}`;
-      const taken = await connection.run((redis) => redis.set(key, 'processing', 'PX', Math.max(1, Math.round(processingTtlMs)), 'NX'));
-      if (taken === 'OK') return 'claimed';
-      const state = await connection.run((redis) => redis.get(key));
-      // Gone in between (its claim ran out): try once more.
-      if (state === null) return this.claim(id, processingTtlMs);
-      return state === 'done' ? 'done' : 'processing';
+      const ttl = Math.max(1, Math.round(processingTtlMs));
+      // Twice at most: a claim that ran out between the SET and the GET is taken on the second try.
+      for (let attempt = 0; ; attempt += 1) {
+        const taken = await connection.run((redis) => redis.set(key, 'processing', 'PX', ttl, 'NX'));
+        if (taken === 'OK') return 'claimed';
+        const state = await connection.run((redis) => redis.get(key));
+        if (state === 'done') return 'done';
+        if (state !== null || attempt === 1) return 'processing';
+      }
     },
     async complete(id, doneTtlMs) {
       await connection.run((redis) => redis.set(`${prefix}${id}`, 'done', 'PX', Math.max(1, Math.round(doneTtlMs))));
