@@ -99,6 +99,24 @@ test('a token about to expire is minted again, once for all waiting operations',
   }
 });
 
+describe.each(transports)('a mint whose answer is lost (%s)', (_name, fetchOption) => {
+  test('the server minted but the connection dropped: minted once more, and 20 waiting operations all succeed', async () => {
+    const emulator = await startEmulator();
+    const proxy = await startFaultProxy(emulator.url, { rewriteGateway: true });
+    const client = createBettermodeAppClient({ endpoint: proxy.url, ...credentials, fetch: fetchOption });
+    try {
+      proxy.setFault('mint-drop-answer', { once: true });
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => client.query(NetworkPublicInfoDocument, {})));
+      expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+      expect(emulator.stats()).toMatchObject({ byField: { limitedToken: 2, networkPublicInfo: 20 }, unauthorized: 0 });
+    } finally {
+      client.close();
+      await proxy.stop();
+      await emulator.stop();
+    }
+  });
+});
+
 test('in a browser-like global it refuses to start unless dangerouslyAllowBrowser is set, and says why', () => {
   const global = globalThis as { window?: unknown };
   global.window = {};

@@ -1,7 +1,7 @@
 import { LimitedTokenSource, type LimitedTokenQuery } from '@bettermode-kit/operations';
 import { BettermodeError, InvalidResponseError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
-import { sendTokenOperation } from './send-token-operation';
+import { resendIfLost, sendTokenOperation } from './send-token-operation';
 import { storedAppSessionFrom } from './session';
 import type { SessionClock } from './session-clock';
 import type { TokenApi } from './token-api';
@@ -38,7 +38,8 @@ export function createAppTokenApi({ transport, url, timeoutMs, clock, clientId, 
 
   return {
     async start() {
-      const { data, sentAt, receivedAt } = await sendTokenOperation({ transport, url, timeoutMs, clock }, limitedToken);
+      // A mint whose answer was lost is minted again: an app token holds no session to lose.
+      const { data, sentAt, receivedAt } = await resendIfLost(() => sendTokenOperation({ transport, url, timeoutMs, clock }, limitedToken));
       const token = (data as LimitedTokenQuery | null | undefined)?.limitedToken;
       if (!token?.accessToken) throw new InvalidResponseError('limitedToken answered without a token', { code: ClientErrorCode.InvalidResponse });
       const session = storedAppSessionFrom(token);

@@ -1,4 +1,4 @@
-import { BettermodeError } from './bettermode-error';
+import { BettermodeError, HttpError, NetworkError } from './bettermode-error';
 import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
 import type { SessionClock } from './session-clock';
 import type { Transport } from './transport/transport';
@@ -45,4 +45,20 @@ export async function sendTokenOperation({ transport, url, timeoutMs, clock }: T
   if (answer instanceof BettermodeError) throw answer;
   if (answer.errors?.length) throw errorFromAnswer(answer, operation.secrets);
   return { data: answer.data ?? {}, sentAt, receivedAt };
+}
+
+/**
+ * Runs `call`, and once more if its answer was lost on the way (the connection dropped, a 5xx
+ * from a proxy). For token operations a server answers alike when sent twice: a refresh or a
+ * logout within the reuse interval gets the same result, a guest token or an app token is simply
+ * minted again. A timeout is not resent here: that would double the caller's wait.
+ */
+export async function resendIfLost<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const lost = error instanceof NetworkError || (error instanceof HttpError && (error.status ?? 0) >= 500);
+    if (!lost) throw error;
+    return call();
+  }
 }

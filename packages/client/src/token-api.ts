@@ -1,8 +1,8 @@
 import { LoginNetworkSource, LogoutNetworkSource, TokensSource, type AuthTokenFieldsFragment, type TokensQueryVariables } from '@bettermode-kit/operations';
-import { BettermodeError, HttpError, InvalidResponseError, NetworkError } from './bettermode-error';
+import { BettermodeError, InvalidResponseError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
 import { storedSessionFrom, type StoredSession } from './session';
-import { sendTokenOperation } from './send-token-operation';
+import { resendIfLost, sendTokenOperation } from './send-token-operation';
 import type { SessionClock } from './session-clock';
 import type { Transport } from './transport/transport';
 
@@ -67,19 +67,4 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
         await post(LogoutNetworkSource, 'LogoutNetwork', { input: { sessionId } }, bearer, [bearer]);
       }),
   };
-}
-
-/**
- * Runs `call`, and once more if its answer was lost on the way (the connection dropped, a 5xx
- * from a proxy). A timeout is not retried here: that would double the caller's wait; the next
- * refresh sends the same token, which the server's reuse interval answers.
- */
-async function resendIfLost<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const transient = error instanceof NetworkError || (error instanceof HttpError && (error.status ?? 0) >= 500);
-    if (!transient) throw error;
-    return call();
-  }
 }

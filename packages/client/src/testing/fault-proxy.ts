@@ -21,7 +21,9 @@ export type Fault =
   /** Refreshes only: forwarded (the server rotates), then the connection drops instead of the answer. */
   | 'refresh-drop-answer'
   /** Refreshes only: a proxy's HTML 401, never reaching the server. */
-  | 'refresh-html-401';
+  | 'refresh-html-401'
+  /** App token mints (`limitedToken`) only: forwarded (the server mints), then the connection drops instead of the answer. */
+  | 'mint-drop-answer';
 
 /**
  * A proxy in front of the emulator that passes requests through, or answers with the fault it
@@ -50,6 +52,7 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
     const parsed = safeParse(body);
     const isTokens = parsed?.operationName === 'Tokens' || /^\s*(query|mutation) Tokens\b/.test(parsed?.query ?? '');
     const isRefresh = isTokens && typeof parsed?.variables?.refreshToken === 'string';
+    const isMint = parsed?.operationName === 'LimitedToken';
     const forward = async () =>
       fetch(target, {
         method: request.method,
@@ -61,6 +64,7 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
       refreshesSeen += 1;
       if (once) fault = 'none';
     }
+    if (active === 'mint-drop-answer' && isMint && once) fault = 'none';
     // Any fault that answers (the switch returns) counts; a fault that passes the request on does not.
     if (active !== 'none') faultsServed += 1;
     switch (active) {
@@ -115,6 +119,13 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
           return;
         }
         break;
+      case 'mint-drop-answer':
+        if (isMint) {
+          await (await forward()).text();
+          request.socket.destroy();
+          return;
+        }
+        break;
       case 'refresh-stall-answer':
       case 'refresh-drop-answer':
         if (isRefresh) {
@@ -158,7 +169,7 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
   ({ port } = server.address() as AddressInfo);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
-    /** Sets the fault; with `once`, a `refresh-…` fault hits only the next refresh. */
+    /** Sets the fault; with `once`, a `refresh-…` or `mint-…` fault hits only the next refresh or mint. */
     setFault(next: Fault, options: { once?: boolean } = {}) {
       fault = next;
       once = options.once ?? false;
