@@ -1,7 +1,7 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument, LogoutNetworkDocument } from '@bettermode-kit/operations';
 import { afterEach, describe, expect, test } from 'vitest';
-import { HttpError, NetworkError, RateLimitedError } from './index';
+import { createBettermodeClient, HttpError, memoryStorage, NetworkError, RateLimitedError } from './index';
 import { createBettermodeAppClient } from './node';
 import { distinct } from './testing/distinct';
 import { startFaultProxy } from './testing/fault-proxy';
@@ -49,6 +49,21 @@ describe.each(['http-429', 'graphql-error'] as const)('rate limited (%s)', (answ
     expect((error as RateLimitedError).retryAfterMs).toBeLessThanOrEqual(10_000);
   });
 });
+
+test('queries waiting out a rate limit across the expiry of a 2 s token: one refresh per wait for all of them, none sent with the stale token', async () => {
+  // A 3 s window: each wait ends after the member's 2 s token is due.
+  const emulator = await startEmulator({ accessTokenTtlSeconds: 2, rateLimit: { requestsPer10s: 10, windowSeconds: 3, answer: 'http-429' } });
+  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: memoryStorage(), retry: { attempts: 5, maxDelayMs: 10_000 } });
+  cleanups.push(() => emulator.stop(), () => bm.close());
+  await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
+  const results = await Promise.allSettled(Array.from({ length: 30 }, (_, index) => bm.query(AuthMemberDocument, distinct(index))));
+  expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+  const stats = emulator.stats();
+  // 10 pass, 20 wait; after the wait 10 pass, 10 wait again: two waits, each ending past an expiry.
+  expect(stats.rateLimited).toBe(30);
+  expect(stats.refreshes).toBe(2);
+  expect(stats.unauthorized).toBe(0);
+}, 30_000);
 
 test('a mutation is not retried unless its context says idempotent', async () => {
   const { proxy, app } = await setup('http-429', { attempts: 2, maxDelayMs: 50 }, 1);
