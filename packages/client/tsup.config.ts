@@ -19,7 +19,7 @@ const nodeDefaultTransport = {
 
 export default defineConfig([
   // Browsers, workers, edge runtimes: the package's default condition.
-  { ...shared, entry: { index: 'src/index.ts' }, outDir: 'dist/default', clean: true },
+  { ...shared, entry: { index: 'src/index.ts', urql: 'src/urql.ts' }, outDir: 'dist/default', clean: true },
   // Node (the `node` condition) and the Node-only `/node` entry, sharing one set of chunks.
-  { ...shared, entry: { index: 'src/index.ts', node: 'src/node.ts' }, outDir: 'dist/node', clean: true, esbuildPlugins: [nodeDefaultTransport] },
+  { ...shared, entry: { index: 'src/index.ts', node: 'src/node.ts', urql: 'src/urql.ts' }, outDir: 'dist/node', clean: true, esbuildPlugins: [nodeDefaultTransport] },
 ]);

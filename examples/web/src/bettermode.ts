@@ -1,4 +1,5 @@
 import { createBettermodeClient, webStorage, type Session } from '@bettermode-kit/client';
+import { createUrqlClient } from '@bettermode-kit/client/urql';
 import { useSyncExternalStore } from 'react';
 
 const listeners = new Set<() => void>();
@@ -21,6 +22,9 @@ export const bm = createBettermodeClient({
   storage: webStorage(localStorage),
   onSessionChange: publish,
 });
+
+/** The urql Client for `<Provider>` and `useQuery`: its operations run on `bm`'s session. */
+export const urqlClient = createUrqlClient(bm);
 
 void bm.getSession().then(publish);
 

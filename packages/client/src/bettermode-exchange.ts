@@ -3,13 +3,12 @@ import { make, pipe, subscribe } from 'wonka';
 import { BettermodeError } from './bettermode-error';
 import { ClientErrorCode } from './error-codes';
 import type { GraphqlAnswer } from './graphql-answer';
-import type { createOperationExecutor } from './operation-executor';
+import { headersOf } from './fetch-options-headers';
+import type { OperationExecutor } from './operation-executor';
 import { redact, redactValue } from './redact';
+import { variableSecrets } from './variable-secrets';
 import type { SessionMachine } from './session-machine';
 import type { CancelTicket } from './transport/transport';
-
-/** Variables whose names say they hold a secret; their values are cut out of errors. */
-const secretVariableName = /pass|secret|token/i;
 
 /**
  * The terminating urql exchange: every query and mutation goes through the client's operation
@@ -19,7 +18,7 @@ const secretVariableName = /pass|secret|token/i;
  * identical operations each settle exactly once, and a torn-down query is cancelled on the wire
  * and answers nothing.
  */
-export function bettermodeExchange(machine: SessionMachine, executor: ReturnType<typeof createOperationExecutor>): Exchange {
+export function bettermodeExchange(machine: SessionMachine, executor: OperationExecutor): Exchange {
   return () => (operations$) =>
     make<OperationResult>((observer) => {
       const tickets = new Map<number, Set<CancelTicket>>();
@@ -40,7 +39,7 @@ export function bettermodeExchange(machine: SessionMachine, executor: ReturnType
             variables: operation.variables as object | undefined,
             extensions: operation.extensions,
             url: operation.context.url,
-            headers: contextHeaders(operation),
+            headers: operation.context.fetchOptions ? headersOf(operation.context.fetchOptions) : undefined,
             idempotent: operation.context.idempotent === true,
             ticket,
           });
@@ -87,17 +86,6 @@ export function bettermodeExchange(machine: SessionMachine, executor: ReturnType
     });
 }
 
-/** The headers an operation's context asks for (`fetchOptions.headers`). */
-function contextHeaders(operation: Operation): Record<string, string> | undefined {
-  const fetchOptions = operation.context.fetchOptions;
-  if (!fetchOptions) return undefined;
-  const extra = (typeof fetchOptions === 'function' ? fetchOptions() : fetchOptions).headers;
-  if (!extra) return undefined;
-  const headers: Record<string, string> = {};
-  new Headers(extra).forEach((value, name) => (headers[name] = value));
-  return headers;
-}
-
 /** The urql result of a GraphQL answer; error messages and extensions redacted. */
 function toResult(operation: Operation, answer: GraphqlAnswer, sessionSecrets: string[]): OperationResult {
   if (answer.errors === undefined || answer.errors.length === 0) {
@@ -110,14 +98,4 @@ function toResult(operation: Operation, answer: GraphqlAnswer, sessionSecrets: s
     ...(error.extensions ? { extensions: redactValue(error.extensions, secrets) as Record<string, unknown> } : {}),
   }));
   return makeResult(operation, { data: answer.data ?? undefined, errors, extensions: answer.extensions }, { status: answer.status, retryAfter: answer.retryAfter });
-}
-
-/** Values of variables whose names say they are secret (a password, a token), to cut out of errors. */
-export function variableSecrets(variables: unknown, found: string[] = [], depth = 0): string[] {
-  if (typeof variables !== 'object' || variables === null || depth > 4) return found;
-  for (const [name, value] of Object.entries(variables)) {
-    if (typeof value === 'string' && secretVariableName.test(name)) found.push(value);
-    else variableSecrets(value, found, depth + 1);
-  }
-  return found;
 }

@@ -1,31 +1,57 @@
-import { Client, type AnyVariables, type CombinedError, type Exchange, type OperationContext, type OperationResult, type TypedDocumentNode } from '@urql/core';
-import { pipe, subscribe, take } from 'wonka';
-import { BettermodeError, clientClosedError, InvalidResponseError, TimeoutError } from './bettermode-error';
-import { bettermodeExchange, variableSecrets } from './bettermode-exchange';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { clientClosedError, InvalidResponseError, TimeoutError } from './bettermode-error';
+import { variableSecrets } from './variable-secrets';
 import { ClientErrorCode } from './error-codes';
-import { errorFromAnswer, errorFromFailure } from './graphql-answer';
-import { createOperationExecutor, type ResultInfo, type RetryOptions } from './operation-executor';
+import { headersOf } from './fetch-options-headers';
+import { errorFromAnswer } from './graphql-answer';
+import { createOperationExecutor, type OperationExecutor, type ResultInfo, type RetryOptions } from './operation-executor';
 import { packageName } from './package-name';
 import { PendingWork } from './pending-work';
 import type { SessionClock } from './session-clock';
 import type { SessionMachine } from './session-machine';
 import type { Transport } from './transport/transport';
 
+/** Variables of an operation (as urql types them). */
+export type AnyVariables = { [name: string]: any } | void | undefined;
+
+/** Options of one `query` or `mutate` call. */
+export interface OperationOptions {
+  /** Send this operation to another endpoint than the client's. */
+  url?: string | undefined;
+  /** Extra request headers, in urql's `fetchOptions` form; the client's own headers win. */
+  fetchOptions?: RequestInit | (() => RequestInit) | undefined;
+  /** A mutation that is safe to send twice: with `retry`, it is retried like a query. */
+  idempotent?: boolean | undefined;
+}
+
 /** Runs typed operations; shared by member clients and app clients. */
 export interface BettermodeOperations {
-  /** The underlying urql Client, for `<Provider value={bm.urql}>` and raw use. */
-  readonly urql: Client;
   /** Runs a query; resolves to its data or throws a {@link BettermodeError}. */
-  query<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, context?: Partial<OperationContext>): Promise<Data>;
+  query<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, options?: OperationOptions): Promise<Data>;
   /**
    * Runs a mutation; resolves to its data or throws a {@link BettermodeError}. With `retry`, pass
-   * `{ idempotent: true }` as the context to let it be retried like a query.
+   * `{ idempotent: true }` to let it be retried like a query.
    */
-  mutate<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, context?: Partial<OperationContext>): Promise<Data>;
+  mutate<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, options?: OperationOptions): Promise<Data>;
 }
+
+/**
+ * What `createUrqlClient` (the `/urql` entry) needs of a client, under a symbol rather than on the
+ * public type: the main entry then imports nothing of urql, and apps that never render with urql
+ * do not ship it.
+ */
+export interface ClientInternals {
+  machine: SessionMachine;
+  executor: OperationExecutor;
+  endpoint: string;
+}
+
+/** The key of {@link ClientInternals} on every client; `Symbol.for`, so separately bundled entries agree. */
+export const clientInternals: unique symbol = Symbol.for('@bettermode-kit/client.internals') as never;
 
 /** The core a client factory builds on. */
 export interface ClientCore extends BettermodeOperations {
+  readonly [clientInternals]: ClientInternals;
   /** Gives `work` the client's deadline and settles it at `close()`. */
   track<T>(work: Promise<T>): Promise<T>;
   close(): void;
@@ -37,7 +63,6 @@ export interface ClientCoreOptions {
   clock: SessionClock;
   endpoint: string;
   requestTimeoutMs: number;
-  exchanges?: Exchange[] | undefined;
   retry?: RetryOptions | undefined;
   onResult?: ((info: ResultInfo) => void) | undefined;
   /** Closes what the core does not own (the transport, when not shared). */
@@ -48,51 +73,35 @@ export interface ClientCoreOptions {
 export const deadlineInTimeouts = 6;
 
 /**
- * The urql client on the session's exchange, and `query`/`mutate` with every promise tracked for
- * its deadline and for `close()`.
- *
- * Without exchanges of the caller's, `query` and `mutate` call the operation executor directly:
- * urql's stream machinery (keys, dedup, teardown streams) serves caches and UI hooks, and costs a
- * promise API with no cache most of its time per request. With exchanges, they go through urql so
- * the exchanges apply. Either way the same executor sends them.
+ * `query` and `mutate` on the operation executor, with every promise tracked for its deadline and
+ * for `close()`. They call the executor directly: urql's stream machinery (keys, dedup, teardown
+ * streams) serves caches and UI hooks, and would cost a promise API most of its time per request.
+ * `createUrqlClient` puts the same executor under an urql Client.
  */
-export function createClientCore({ machine, transport, clock, endpoint, requestTimeoutMs, exchanges, retry, onResult, onClose }: ClientCoreOptions): ClientCore {
+export function createClientCore({ machine, transport, clock, endpoint, requestTimeoutMs, retry, onResult, onClose }: ClientCoreOptions): ClientCore {
   const executor = createOperationExecutor({ machine, transport, clock, timeoutMs: requestTimeoutMs, retry, onResult });
-  const urql = new Client({ url: endpoint, requestPolicy: 'network-only', exchanges: [...(exchanges ?? []), bettermodeExchange(machine, executor)] });
   // With retries, a promise may also wait out rate limits: the backstop grows with the attempts.
   const deadlineMs = requestTimeoutMs * deadlineInTimeouts + (retry ? (retry.attempts ?? 3) * (retry.maxDelayMs ?? 30_000) : 0);
   const pending = new PendingWork(deadlineMs, () => new TimeoutError(`${packageName}: no answer within ${deadlineMs} ms`, { code: ClientErrorCode.Timeout }));
-  const direct = !exchanges || exchanges.length === 0;
-
-  function viaUrql<Data, Variables extends AnyVariables>(
-    kind: 'query' | 'mutation',
-    document: TypedDocumentNode<Data, Variables>,
-    variables: Variables,
-    context: Partial<OperationContext> | undefined,
-  ): Promise<Data> {
-    let stop: (() => void) | undefined;
-    const result = new Promise<OperationResult<Data, Variables>>((resolve) => {
-      const source = kind === 'query' ? urql.query(document, variables, context) : urql.mutation(document, variables, context);
-      stop = pipe(source, take(1), subscribe(resolve)).unsubscribe;
-    });
-    return pending.add(result, stop).then((answer) => {
-      if (answer.error) throw clientError(answer.error, machine.secrets());
-      return dataOf(answer.data);
-    });
-  }
 
   function run<Data, Variables extends AnyVariables>(
     kind: 'query' | 'mutation',
     document: TypedDocumentNode<Data, Variables>,
     variables: Variables,
-    context: Partial<OperationContext> | undefined,
+    options: OperationOptions | undefined,
   ): Promise<Data> {
     if (machine.closed) return Promise.reject(clientClosedError());
-    if (!direct || context?.fetchOptions) return viaUrql(kind, document, variables, context);
     // No cancel ticket here: the transport's own timeout fails a request long before the deadline,
     // and close() cancels every request in flight. (A ticket would keep each finished request's
     // socket objects reachable a while longer: measurably more garbage collection per request.)
-    const outcome = executor.execute({ kind, document, variables: variables as object | undefined, url: context?.url ?? endpoint, idempotent: context?.idempotent === true });
+    const outcome = executor.execute({
+      kind,
+      document,
+      variables: variables as object | undefined,
+      url: options?.url ?? endpoint,
+      headers: options?.fetchOptions ? headersOf(options.fetchOptions) : undefined,
+      idempotent: options?.idempotent === true,
+    });
     return pending.add(outcome).then((settled) => {
       if (settled === null) throw clientClosedError();
       if (settled.failure) throw settled.failure;
@@ -103,9 +112,9 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
   }
 
   return {
-    urql,
-    query: (document, variables, context) => run('query', document, variables, context),
-    mutate: (document, variables, context) => run('mutation', document, variables, context),
+    [clientInternals]: { machine, executor, endpoint },
+    query: (document, variables, options) => run('query', document, variables, options),
+    mutate: (document, variables, options) => run('mutation', document, variables, options),
     track: (work) => (machine.closed ? Promise.reject(clientClosedError()) : pending.add(work)),
     close() {
       if (machine.closed) return;
@@ -120,15 +129,4 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
 function dataOf<Data>(data: Data | null | undefined): Data {
   if (data === undefined || data === null) throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
   return data;
-}
-
-/** The typed error for a failed urql result. */
-function clientError(error: CombinedError, secrets: readonly string[]): BettermodeError {
-  if (error.networkError instanceof BettermodeError) return error.networkError;
-  if (error.graphQLErrors.length > 0) {
-    const response = error.response as { status?: number; retryAfter?: string | null } | undefined;
-    const errors = error.graphQLErrors.map(({ message, path, extensions }) => ({ message, ...(path ? { path } : {}), ...(extensions ? { extensions } : {}) }));
-    return errorFromAnswer({ status: response?.status ?? 200, data: undefined, errors, extensions: undefined, retryAfter: response?.retryAfter ?? null }, secrets);
-  }
-  return errorFromFailure(error.networkError);
 }

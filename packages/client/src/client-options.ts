@@ -1,4 +1,3 @@
-import type { Exchange } from '@urql/core';
 import type { ResultInfo, RetryOptions } from './operation-executor';
 import { packageName } from './package-name';
 
@@ -15,11 +14,9 @@ export interface CommonClientOptions {
   refreshLeewaySeconds?: number | undefined;
   /** Give up on a request after this long, body included. @defaultValue 10000 */
   requestTimeoutMs?: number | undefined;
-  /** Extra urql exchanges, placed before the client's own (e.g. a cache). */
-  exchanges?: Exchange[] | undefined;
   /**
    * Retries of queries that were rate limited, got a 502/503/504 or no answer; off unless given.
-   * Mutations are retried only when their context says `idempotent: true`.
+   * Mutations are retried only when their options say `idempotent: true`.
    */
   retry?: RetryOptions | undefined;
   /** Called with every answer's operation name and `extensions` (Bettermode's cost is `extensions.complexity`). */

@@ -1,5 +1,5 @@
 import { createAppTokenApi } from './app-token-api';
-import { createClientCore, type BettermodeOperations, type ClientCore } from './client-core';
+import { clientInternals, createClientCore, type BettermodeOperations, type ClientCore } from './client-core';
 import { checkCommonOptions, type CommonClientOptions } from './client-options';
 import { memoryStorage } from './memory-storage';
 import { SessionClock } from './session-clock';
@@ -72,15 +72,16 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
     const api = createAppTokenApi({ transport, url: settings.endpoint, timeoutMs: settings.requestTimeoutMs, clock, clientId: options.clientId, clientSecret: options.clientSecret, networkId: options.networkId, memberId });
     const storage = storageFor(`app:${options.clientId}:${options.networkId}:${memberId ?? 'bot'}`);
     const machine = new SessionMachine({ storage, api, clock });
-    return createClientCore({ ...settings, machine, transport, clock, exchanges: options.exchanges, retry: options.retry, onResult: options.onResult });
+    return createClientCore({ ...settings, machine, transport, clock, retry: options.retry, onResult: options.onResult });
   };
 
   const bot = view(undefined);
   const members = new Map<string, ClientCore>();
   let closed = false;
+  // The operations of a view, with what createUrqlClient needs (kept off the public type).
+  const operationsOf = (core: ClientCore): BettermodeOperations => ({ [clientInternals]: core[clientInternals], query: core.query, mutate: core.mutate }) as BettermodeOperations;
   return {
-    urql: bot.urql,
-    query: bot.query,
+    ...operationsOf(bot),
     mutate: bot.mutate,
     asMember(memberId) {
       if (typeof memberId !== 'string' || memberId.trim() === '') throw new TypeError(`${packageName}: asMember() needs a member id`);
@@ -90,7 +91,7 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
         if (closed) member.close();
         members.set(memberId, member);
       }
-      return { urql: member.urql, query: member.query, mutate: member.mutate };
+      return operationsOf(member);
     },
     close() {
       closed = true;

@@ -248,3 +248,23 @@ describe('the README sections on apps and rate limits', () => {
     }
   });
 });
+
+test("fetchOptions headers of bm.query reach the server, under the client's own headers", async () => {
+  const emulator = await startEmulator();
+  const sent: Headers[] = [];
+  const recording: typeof fetch = (input, init) => {
+    sent.push(new Headers(init?.headers));
+    return fetch(input, init);
+  };
+  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, fetch: recording });
+  try {
+    const headers = { 'x-request-id': 'abc-1', authorization: 'Bearer not-this-one' };
+    await bm.query(NetworkPublicInfoDocument, {}, { fetchOptions: () => ({ headers }) });
+    const last = sent.at(-1);
+    expect(last?.get('x-request-id')).toBe('abc-1');
+    expect(last?.get('authorization')).toMatch(/^Bearer (?!not-this-one)/);
+  } finally {
+    bm.close();
+    await emulator.stop();
+  }
+});

@@ -1,4 +1,4 @@
-import { createClientCore, type BettermodeOperations } from './client-core';
+import { clientInternals, createClientCore, type BettermodeOperations } from './client-core';
 import { checkCommonOptions, type CommonClientOptions } from './client-options';
 import { defaultTransport } from './default-transport';
 import { memoryStorage } from './memory-storage';
@@ -80,10 +80,10 @@ export function createBettermodeClient(options: BettermodeClientOptions): Better
   const network = options.networkId ? { networkId: options.networkId } : { networkDomain: options.networkDomain };
   const api = createTokenApi({ transport, url: settings.endpoint, timeoutMs: settings.requestTimeoutMs, network, clock, secrets: () => machine.secrets() });
   const machine: SessionMachine = new SessionMachine({ storage: options.storage ?? memoryStorage(), api, clock, onChange: options.onSessionChange });
-  const core = createClientCore({ ...settings, machine, transport, clock, exchanges: options.exchanges, retry: options.retry, onResult: options.onResult, onClose: () => transport.close() });
+  const core = createClientCore({ ...settings, machine, transport, clock, retry: options.retry, onResult: options.onResult, onClose: () => transport.close() });
 
-  return {
-    urql: core.urql,
+  const client: BettermodeClient & Pick<typeof core, typeof clientInternals> = {
+    [clientInternals]: core[clientInternals],
     query: core.query,
     mutate: core.mutate,
     login(credentials) {
@@ -97,4 +97,5 @@ export function createBettermodeClient(options: BettermodeClientOptions): Better
     getSession: () => core.track(machine.read()),
     close: () => core.close(),
   };
+  return client;
 }

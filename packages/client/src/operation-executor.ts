@@ -1,4 +1,5 @@
-import { stringifyDocument, type Operation } from '@urql/core';
+import { print } from '@0no-co/graphql.web';
+import type { DocumentNode } from 'graphql';
 import { BettermodeError, clientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from './bettermode-error';
 import { errorFromAnswer, errorFromFailure, isRateLimited, isUnauthorized, readGraphqlAnswer, type GraphqlAnswer } from './graphql-answer';
 import { packageName } from './package-name';
@@ -50,9 +51,6 @@ export interface OperationExecutorOptions {
 }
 
 const backoffBaseMs = 250;
-
-/** A parsed GraphQL document, as urql and the generated documents carry it. */
-type DocumentNode = Operation['query'];
 
 /**
  * Sends operations with the session's token, the one path every operation takes (through urql's
@@ -161,6 +159,7 @@ export function createOperationExecutor({ machine, transport, clock, timeoutMs, 
 
   return {
     execute,
+    /** Ends every wait (a backoff, a rate-limit pause) at once: the client is closing. */
     dispose() {
       for (const done of [...waits]) done();
     },
@@ -192,7 +191,7 @@ export function documentInfo(document: DocumentNode): DocumentInfo {
         break;
       }
     }
-    const head = JSON.stringify(name ? { query: stringifyDocument(document), operationName: name } : { query: stringifyDocument(document) });
+    const head = JSON.stringify(name ? { query: print(document as Parameters<typeof print>[0]), operationName: name } : { query: print(document as Parameters<typeof print>[0]) });
     info = { name, bodyStart: head.slice(0, -1) };
     documents.set(document, info);
   }
@@ -219,3 +218,6 @@ function requestHeaders(extra: Record<string, string> | undefined, token: string
     : { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
   return extra ? { ...extra, ...own } : own;
 }
+
+/** Sends operations with the session's token; see {@link createOperationExecutor}. */
+export type OperationExecutor = ReturnType<typeof createOperationExecutor>;

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createBettermodeClient, memoryStorage } from './index';
 import { startFaultProxy } from './testing/fault-proxy';
 import { readStoredSession } from './testing/stored-session';
+import { createUrqlClient } from './urql';
 import { transports } from './testing/transports';
 import { inspect } from 'node:util';
 
@@ -95,7 +96,7 @@ test.each(transports)('a token the server echoes in an error appears in no form 
     proxy.setFault('echo-secrets');
     const variables = { password: 'my-secret-variable-value' } as unknown as Record<string, never>;
     const error = await bm.query(AuthMemberDocument, variables).catch((caught: unknown) => caught);
-    const raw = await bm.urql.query(AuthMemberDocument, variables).toPromise();
+    const raw = await createUrqlClient(bm).query(AuthMemberDocument, variables).toPromise();
     expect(error).toMatchObject({ code: 'BAD_REQUEST' });
     const value = error as Error & { cause?: unknown; graphQLErrors?: unknown };
     const forms = [
