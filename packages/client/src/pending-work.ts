@@ -1,4 +1,6 @@
-interface PendingEntry {
+import { WorkList, type WorkListLinks } from './work-list';
+
+interface PendingEntry extends WorkListLinks {
   deadline: number;
   fail(error: Error): void;
 }
@@ -9,7 +11,7 @@ interface PendingEntry {
  * and `close()` settles them all at once. One unref'd sweep timer while any is pending.
  */
 export class PendingWork {
-  readonly #entries = new Set<PendingEntry>();
+  readonly #entries = new WorkList<PendingEntry>();
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -25,6 +27,8 @@ export class PendingWork {
   add<T>(work: Promise<T>, cancel?: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const entry: PendingEntry = {
+        previous: undefined,
+        next: undefined,
         deadline: Date.now() + this.deadlineMs,
         fail: (error) => {
           if (!this.#entries.delete(entry)) return;
@@ -47,14 +51,16 @@ export class PendingWork {
 
   /** Rejects everything still pending with `error`. */
   close(error: Error): void {
-    for (const entry of [...this.#entries]) entry.fail(error);
+    this.#entries.forEach((entry) => entry.fail(error));
     this.#stopSweeper();
   }
 
   #startSweeper(): ReturnType<typeof setInterval> {
     const sweeper = setInterval(() => {
       const now = Date.now();
-      for (const entry of this.#entries) if (entry.deadline <= now) entry.fail(this.onDeadline());
+      this.#entries.forEach((entry) => {
+        if (entry.deadline <= now) entry.fail(this.onDeadline());
+      });
       if (this.#entries.size === 0) this.#stopSweeper();
     }, Math.min(500, this.deadlineMs / 4));
     (sweeper as { unref?: () => void }).unref?.();

@@ -1,3 +1,4 @@
+import { WorkList, type WorkListLinks } from '../work-list';
 import { TransportFailure, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 /**
@@ -8,16 +9,21 @@ import { TransportFailure, type Transport, type TransportRequest, type Transport
  * test double installed later is used.
  */
 export function fetchTransport(fetchImpl?: typeof fetch): Transport {
-  const inFlight = new Set<(reason: 'cancelled') => void>();
+  const inFlight = new WorkList<InFlightFetch>();
   return {
     send: (request) => sendWithFetch(fetchImpl ?? globalThis.fetch, request, inFlight),
     close() {
-      for (const cancel of [...inFlight]) cancel('cancelled');
+      inFlight.forEach((flight) => flight.fail('cancelled'));
     },
   };
 }
 
-function sendWithFetch(fetchImpl: typeof fetch, request: TransportRequest, inFlight: Set<(reason: 'cancelled') => void>): Promise<TransportResponse> {
+/** A fetch in flight, for `close()` to cancel. */
+interface InFlightFetch extends WorkListLinks {
+  fail(reason: 'timeout' | 'cancelled'): void;
+}
+
+function sendWithFetch(fetchImpl: typeof fetch, request: TransportRequest, inFlight: WorkList<InFlightFetch>): Promise<TransportResponse> {
   return new Promise<TransportResponse>((resolve, reject) => {
     const controller = new AbortController();
     let failure: TransportFailure | undefined;
@@ -29,11 +35,12 @@ function sendWithFetch(fetchImpl: typeof fetch, request: TransportRequest, inFli
       reject(failure);
     };
     const timer = setTimeout(() => fail('timeout'), request.timeoutMs);
+    const flight: InFlightFetch = { previous: undefined, next: undefined, fail };
     const done = () => {
       clearTimeout(timer);
-      inFlight.delete(fail);
+      inFlight.delete(flight);
     };
-    inFlight.add(fail);
+    inFlight.add(flight);
     if (request.ticket) request.ticket.cancel = () => fail('cancelled');
     (async () => {
       const response = await fetchImpl(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: controller.signal });

@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type * as Https from 'node:https';
+import { WorkList } from '../work-list';
 import { TransportFailure, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 /** Options of {@link nodeTransport}. */
@@ -22,13 +23,15 @@ const sweepMs = 100;
 class InFlight {
   settled = false;
   outgoing: ClientRequest | undefined;
+  previous: InFlight | undefined;
+  next: InFlight | undefined;
 
   constructor(
     readonly request: TransportRequest,
     readonly deadline: number,
     readonly resolve: (response: TransportResponse) => void,
     readonly reject: (failure: TransportFailure) => void,
-    readonly inFlight: Set<InFlight>,
+    readonly inFlight: WorkList<InFlight>,
   ) {}
 
   succeed(response: TransportResponse): void {
@@ -79,12 +82,14 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
     return http;
   };
   const targets = new Map<string, Target>();
-  const inFlight = new Set<InFlight>();
+  const inFlight = new WorkList<InFlight>();
   let sweeper: ReturnType<typeof setInterval> | undefined;
 
   const sweep = () => {
     const now = Date.now();
-    for (const request of inFlight) if (request.deadline <= now) request.fail(new TransportFailure('timeout'));
+    inFlight.forEach((request) => {
+      if (request.deadline <= now) request.fail(new TransportFailure('timeout'));
+    });
     if (inFlight.size === 0) {
       clearInterval(sweeper);
       sweeper = undefined;
@@ -152,7 +157,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   return {
     send: (request) => send(request, false),
     close() {
-      for (const request of [...inFlight]) request.fail(new TransportFailure('cancelled'));
+      inFlight.forEach((request) => request.fail(new TransportFailure('cancelled')));
       clearInterval(sweeper);
       sweeper = undefined;
       http?.agent.destroy();
