@@ -112,6 +112,8 @@ async function acrossExpiry() {
 
 /** Requests per run: enough after the warm-up for the JIT of every client to settle, within the time the bench may take. */
 const requestCounts = { 'fixed-body': { 1: 2000, 32: 10_000 }, emulator: { 1: 500, 32: 3000 } } as const;
+/** Repetitions of the cost per request: its spread on this shared 2-core machine is wider than the rest's. */
+const costRepetitions = 5;
 
 async function costPerRequest(emulatorUrl: string, memberToken: string, fixedUrl: string) {
   const rows: {
@@ -130,20 +132,29 @@ async function costPerRequest(emulatorUrl: string, memberToken: string, fixedUrl
   ] as const) {
     for (const concurrency of [1, 32] as const) {
       const count = requestCounts[server][concurrency];
-      for (const client of clients) {
-        const runs: { requestsPerSecond: number; meanLatencyMs: number; cpuMicrosPerRequest: number; failures: number; maxRssKb: number }[] = [];
-        for (let repetition = 0; repetition < repetitions; repetition += 1) {
-          runs.push(await runJson('measure-requests.mjs', [client, url, 'community.bettermode.io', token, String(concurrency), String(count)]));
+      type Run = { requestsPerSecond: number; meanLatencyMs: number; cpuMicrosPerRequest: number; failures: number; maxRssKb: number };
+      const runs = new Map<ClientName, Run[]>(clients.map((client) => [client, []]));
+      // An untimed run first: the server's own JIT has settled before the first client is timed.
+      await runJson<Run>('measure-requests.mjs', ['raw-node-http', url, 'community.bettermode.io', token, String(concurrency), String(count)]);
+      // Round robin, each round starting one client further: a slow spell of this shared machine
+      // then falls on every client alike, not on whichever happened to run all its repetitions in it.
+      for (let repetition = 0; repetition < costRepetitions; repetition += 1) {
+        for (let turn = 0; turn < clients.length; turn += 1) {
+          const client = clients[(turn + repetition) % clients.length] as ClientName;
+          runs.get(client)?.push(await runJson<Run>('measure-requests.mjs', [client, url, 'community.bettermode.io', token, String(concurrency), String(count)]));
         }
+      }
+      for (const client of clients) {
+        const clientRuns = runs.get(client) ?? [];
         rows.push({
           server,
           concurrency,
           client,
-          requestsPerSecond: spread(runs.map((run) => run.requestsPerSecond)),
-          meanLatencyMs: spread(runs.map((run) => run.meanLatencyMs)),
-          cpuMicrosPerRequest: spread(runs.map((run) => run.cpuMicrosPerRequest)),
-          failures: runs.reduce((sum, run) => sum + run.failures, 0),
-          maxRssKb: Math.max(...runs.map((run) => run.maxRssKb)),
+          requestsPerSecond: spread(clientRuns.map((run) => run.requestsPerSecond)),
+          meanLatencyMs: spread(clientRuns.map((run) => run.meanLatencyMs)),
+          cpuMicrosPerRequest: spread(clientRuns.map((run) => run.cpuMicrosPerRequest)),
+          failures: clientRuns.reduce((sum, run) => sum + run.failures, 0),
+          maxRssKb: Math.max(...clientRuns.map((run) => run.maxRssKb)),
         });
         log(`cost: ${server} c=${concurrency} ${client}: ${round(rows.at(-1)?.requestsPerSecond.median ?? 0, 0)} req/s, ${round(rows.at(-1)?.cpuMicrosPerRequest.median ?? 0, 0)} µs CPU/request`);
       }
@@ -417,7 +428,7 @@ function renderMarkdown(results: Results): string {
     '# Benchmark results',
     '',
     `${results.date.slice(0, 10)}, \`${results.command}\` (${results.durationSeconds} s), on ${machine.cores} cores of ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}.`,
-    'Medians of the repetitions, with min-max; ratios are to raw fetch measured in the same run. Client CPU is `process.cpuUsage()` of the client process over the timed requests, divided by their number; the servers run in other processes.',
+    'Medians of the repetitions (5 for the cost per request, run round robin across the clients after an untimed run that warms the server; 3 elsewhere), with min-max; ratios are to raw fetch measured in the same run. Client CPU is `process.cpuUsage()` of the client process over the timed requests, divided by their number; the servers run in other processes.',
     '',
     '## Targets',
     '',
