@@ -228,7 +228,7 @@ async function main(): Promise<number> {
       if (output.trim() !== 'own operation: John Smith (@bettermodeuser, Admin)') throw new StepFailure(`got:\n${output}`);
     });
 
-    await step('pnpm pack:local tarballs install into a fresh pnpm app with the README\'s override, and log in', async () => {
+    await step('pnpm pack:local tarballs install into a fresh pnpm app with the README\'s override, and log in, also through the /urql entry', async () => {
       await run('pnpm', ['pack:local'], { cwd: root });
       const tarball = (folder: string) => {
         const { version } = JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8')) as { version: string };
@@ -240,10 +240,16 @@ async function main(): Promise<number> {
       // the operations from the registry unless an override points it at the tarball.
       const manifest = { name: 'tarball-app', private: true, type: 'module', pnpm: { overrides: { '@bettermode-kit/operations': `file:${tarball('operations')}` } } };
       await writeFile(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
-      await run('pnpm', ['add', '--reporter=silent', tarball('client'), tarball('operations'), 'graphql@16'], { cwd: app });
-      await cp(join(fixtures, 'login.mjs'), join(app, 'login.mjs'));
-      const { output } = await run(process.execPath, ['login.mjs'], { cwd: app, env: { ENDPOINT: endpoint } });
-      if (output.trim() !== 'esm: Guest -> John Smith (Admin)') throw new StepFailure(`got:\n${output}`);
+      // pnpm links an optional peer (@urql/core, for the /urql entry) only when the app depends on it.
+      await run('pnpm', ['add', '--reporter=silent', tarball('client'), tarball('operations'), 'graphql@16', '@urql/core@6'], { cwd: app });
+      for (const [script, expected] of [
+        ['login.mjs', 'esm: Guest -> John Smith (Admin)'],
+        ['urql-login.mjs', 'urql: John Smith'],
+      ] as const) {
+        await cp(join(fixtures, script), join(app, script));
+        const { output } = await run(process.execPath, [script], { cwd: app, env: { ENDPOINT: endpoint } });
+        if (output.trim() !== expected) throw new StepFailure(`${script}: expected "${expected}", got:\n${output}`);
+      }
     });
 
     console.log(`release check: ${passed} passed, 0 failed`);
