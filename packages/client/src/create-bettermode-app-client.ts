@@ -82,7 +82,6 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
   const operationsOf = (core: ClientCore): BettermodeOperations => ({ [clientInternals]: core[clientInternals], query: core.query, mutate: core.mutate }) as BettermodeOperations;
   return {
     ...operationsOf(bot),
-    mutate: bot.mutate,
     asMember(memberId) {
       if (typeof memberId !== 'string' || memberId.trim() === '') throw new TypeError(`${packageName}: asMember() needs a member id`);
       let member = members.get(memberId);

@@ -191,7 +191,8 @@ export function documentInfo(document: DocumentNode): DocumentInfo {
         break;
       }
     }
-    const head = JSON.stringify(name ? { query: print(document as Parameters<typeof print>[0]), operationName: name } : { query: print(document as Parameters<typeof print>[0]) });
+    const query = print(document as Parameters<typeof print>[0]);
+    const head = JSON.stringify(name ? { query, operationName: name } : { query });
     info = { name, bodyStart: head.slice(0, -1) };
     documents.set(document, info);
   }
