@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBettermodeClient } from './index';
 import { createBettermodeAppClient } from './node';
+import { startFaultProxy } from './testing/fault-proxy';
 import { transports } from './testing/transports';
 import { createUrqlClient } from './urql';
 
@@ -12,10 +13,13 @@ const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepasswor
 
 describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
   let emulator: Emulator;
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
   beforeAll(async () => {
     emulator = await startEmulator({ accessTokenTtlSeconds: 2, apps: [{ clientId: 'emulator-app', clientSecret: 'emulator-app-secret' }] });
+    proxy = await startFaultProxy(emulator.url);
   });
   afterAll(async () => {
+    await proxy.stop();
     await emulator.stop();
   });
   const client = () => createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, fetch: fetchOption });
@@ -72,6 +76,50 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
       expect(answers.map((answer) => ('data' in answer ? answer.error : undefined))).toEqual([undefined, undefined, undefined, undefined]);
       expect(emulator.stats()).toMatchObject({ refreshes: 1, unauthorized: 0 });
     } finally {
+      bm.close();
+    }
+  });
+
+  test('a refresh whose answer is lost while two urql queries wait: both answer, the same refresh token is sent once more', async () => {
+    const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, fetch: fetchOption });
+    const urql = createUrqlClient(bm);
+    try {
+      await bm.login(member);
+      const session = await bm.getSession();
+      await delay(Math.max(0, (session?.expiresAt.getTime() ?? 0) - Date.now() + 50));
+      emulator.resetStats();
+      const refreshesSeen = proxy.refreshesSeen();
+      proxy.setFault('refresh-drop-answer', { once: true });
+      const policy = { requestPolicy: 'network-only' } as const;
+      const answers = await Promise.all([urql.query(AuthMemberDocument, {}, policy).toPromise(), urql.query(NetworkPublicInfoDocument, {}, policy).toPromise()]);
+      expect(answers.map((answer) => answer.error)).toEqual([undefined, undefined]);
+      expect(answers[0]?.data?.authMember.username).toBe('bettermodeuser');
+      expect(proxy.refreshesSeen() - refreshesSeen).toBe(1);
+      expect(emulator.stats()).toMatchObject({ refreshes: 1, reuseGraceAnswers: 1, revokedByReuse: 0, unauthorized: 0 });
+      expect((await bm.getSession())?.kind).toBe('member');
+    } finally {
+      proxy.setFault('none');
+      bm.close();
+    }
+  });
+
+  test('a query whose connection is reset gets a NETWORK_ERROR result, not a hang or a throw; the next one answers', async () => {
+    const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, fetch: fetchOption });
+    const urql = createUrqlClient(bm);
+    try {
+      await bm.query(NetworkPublicInfoDocument, {});
+      const faultsServed = proxy.faultsServed();
+      proxy.setFault('reset');
+      const lost = await urql.query(NetworkPublicInfoDocument, {}, { requestPolicy: 'network-only' }).toPromise();
+      expect(lost.error?.networkError).toMatchObject({ code: 'NETWORK_ERROR' });
+      // No retry is configured: fetch sends it once; node:http resends a query once when the
+      // kept-alive socket it reused was reset (Node's documented case), and no more.
+      expect(proxy.faultsServed() - faultsServed).toBe(fetchOption ? 1 : 2);
+      proxy.setFault('none');
+      const answered = await urql.query(NetworkPublicInfoDocument, {}, { requestPolicy: 'network-only' }).toPromise();
+      expect(answered.data?.networkPublicInfo.name).toBe('Bettermode Community');
+    } finally {
+      proxy.setFault('none');
       bm.close();
     }
   });
