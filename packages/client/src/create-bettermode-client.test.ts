@@ -268,3 +268,28 @@ test("fetchOptions headers of bm.query reach the server, under the client's own 
     await emulator.stop();
   }
 });
+
+test('two queries with headers of their own, at once across an expiry: each request carries its own header, one refresh serves both', async () => {
+  const emulator = await startEmulator({ accessTokenTtlSeconds: 2 });
+  const sent: { operationName: string | undefined; requestId: string | null }[] = [];
+  const recording: typeof fetch = (input, init) => {
+    sent.push({ operationName: (JSON.parse(String(init?.body)) as { operationName?: string }).operationName, requestId: new Headers(init?.headers).get('x-request-id') });
+    return fetch(input, init);
+  };
+  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, fetch: recording });
+  try {
+    await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
+    const session = await bm.getSession();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (session?.expiresAt.getTime() ?? 0) - Date.now() + 50)));
+    emulator.resetStats();
+    sent.length = 0;
+    await Promise.all(['a', 'b'].map((id) => bm.query(AuthMemberDocument, {}, { fetchOptions: { headers: { 'x-request-id': id } } })));
+    expect(emulator.stats()).toMatchObject({ refreshes: 1, unauthorized: 0 });
+    const operations = sent.filter((request) => request.operationName === 'AuthMember');
+    expect(operations.map((request) => request.requestId).sort()).toEqual(['a', 'b']);
+    expect(sent.filter((request) => request.operationName === 'Tokens').map((request) => request.requestId)).toEqual([null]);
+  } finally {
+    bm.close();
+    await emulator.stop();
+  }
+});
