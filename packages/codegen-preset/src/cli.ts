@@ -12,7 +12,7 @@ import { collectOperationUsage } from './schema/operation-usage';
 import { printSortedSchema } from './schema/print-sorted-schema';
 import { breaksOperations, compareSchemas, formatReport } from './schema/schema-report';
 import { SchemaToolError } from './schema/schema-tool-error';
-import { withoutCredentials } from './schema/without-credentials';
+import { withoutUrlCredentials } from '@bettermode-kit/internal';
 import { writeFileAtomically } from './schema/write-file-atomically';
 
 const usage = `Usage:
@@ -70,7 +70,7 @@ export async function runBettermodeKit(argv: readonly string[], cwd: string, out
     const target = resolve(cwd, values.out ?? 'schema/bettermode.graphql');
     const sdl = printSortedSchema(await introspectSchema({ endpoint, ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}) }));
     await writeFileAtomically(target, sdl);
-    out(`Wrote ${relative(cwd, target)} (${sdl.length} bytes) from ${withoutCredentials(endpoint)}.`);
+    out(`Wrote ${relative(cwd, target)} (${sdl.length} bytes) from ${withoutUrlCredentials(endpoint)}.`);
     return 0;
   }
   if (command === 'schema' && subcommand === 'check') {

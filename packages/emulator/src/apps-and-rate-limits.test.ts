@@ -22,7 +22,7 @@ describe('apps: limitedToken with HTTP Basic credentials', () => {
 
   test("without impersonation the token is the app's bot, an admin; gatewayUrl is the endpoint", async () => {
     const answer = await postGraphql(emulator.url, limitedToken, { headers: { authorization: basic('emulator-app', 'emulator-app-secret') } });
-    const { accessToken, gatewayUrl } = answer.body.data?.limitedToken;
+    const { accessToken, gatewayUrl } = answer.body.data!.limitedToken;
     expect(gatewayUrl).toBe(emulator.url);
     expect(decodeJwt(accessToken)).toMatchObject({ appId: 'emulator-app', roleType: 'admin' });
     const me = await postGraphql(emulator.url, '{ authMember { username name role { name } } networkPublicInfo { name } }', { token: accessToken });

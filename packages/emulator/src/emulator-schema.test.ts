@@ -50,7 +50,7 @@ describe('the implemented fields', () => {
 
     test('a refresh token gives a new member token and a rotated refresh token', async () => {
       const { login } = await loginAs(emulator.url, 'ada', 'analytical-engine');
-      const first = login.body.data?.loginNetwork;
+      const first = login.body.data!.loginNetwork;
       const refreshed = await postGraphql(emulator.url, refreshQuery, { variables: { refreshToken: first.refreshToken } });
       const next = refreshed.body.data?.tokens;
       expect(next.role.name).toBe('Member');
@@ -122,7 +122,7 @@ describe('the implemented fields', () => {
   describe('logoutNetwork', () => {
     test('revokes the session: its refresh token and access token stop working', async () => {
       const { login } = await loginAs(emulator.url, 'ada', 'analytical-engine');
-      const { accessToken, refreshToken, member } = login.body.data?.loginNetwork;
+      const { accessToken, refreshToken, member } = login.body.data!.loginNetwork;
       const logout = await postGraphql(emulator.url, logoutMutation, { variables: { sessionId: member.activeSession.id }, token: accessToken });
       expect(logout.body.data).toEqual({ logoutNetwork: { status: 'succeeded' } });
       const refresh = await postGraphql(emulator.url, refreshQuery, { variables: { refreshToken } });

@@ -47,6 +47,7 @@ export interface EmulatorServices {
   memberEvent: (name: 'member.logged_in' | 'member.logged_out', member: StoredMember) => void;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver declares its own arguments.
 type Resolver = GraphQLFieldResolver<unknown, EmulatorContext, any>;
 
 /**

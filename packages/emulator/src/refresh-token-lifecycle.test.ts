@@ -90,7 +90,7 @@ describe('live sessions and memory', () => {
     await withEmulator({}, async (url, stats) => {
       const { login } = await loginAs(url, 'bettermodeuser', 'bettermodepassword');
       expect(stats()).toMatchObject({ liveSessions: 1, liveGuestSessions: 1 });
-      const { accessToken, member } = login.body.data?.loginNetwork;
+      const { accessToken, member } = login.body.data!.loginNetwork;
       await postGraphql(url, logoutMutation, { token: accessToken, variables: { id: member.activeSession.id } });
       expect(stats()).toMatchObject({ liveSessions: 0 });
     });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator, type EmulatorOptions } from './start-emulator';
-import { withoutUrlCredentials } from './without-url-credentials';
+import { withoutUrlCredentials } from '@bettermode-kit/internal';
 
 const usage = `Usage: bettermode-emulator [options]
 

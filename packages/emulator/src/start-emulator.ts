@@ -1,21 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
 import { authGatePlugin } from './auth-gate-plugin';
-import { createEmulatorSchema, type BasicCredentials, type Caller, type EmulatorContext } from './emulator-schema';
+import { createEmulatorSchema, type EmulatorContext } from './emulator-schema';
 import { defaultApps, defaultMembers, defaultNetwork, type EmulatorApp, type EmulatorMember, type EmulatorNetwork } from './emulator-seed';
-import { createEmulatorState, type EmulatorState } from './emulator-state';
+import { createEmulatorState } from './emulator-state';
 import { EmulatorStatsCounter, type EmulatorStats } from './emulator-stats';
+import { createEmulatorHttpHandler, graphqlPath } from './http/emulator-http-handler';
+import { requestCaller } from './http/request-caller';
 import { defaultLoginRateLimit, LoginRateLimiter, type LoginRateLimit } from './login-rate-limiter';
 import { rateLimitPlugin, type RateLimit } from './rate-limit-plugin';
 import { TokenService } from './token-service';
 import { valueFreeErrorsPlugin } from './value-free-errors-plugin';
-import { WebhookSender, type EmulatorWebhook, type WebhookChallengeResult, type WebhookDeliveryOptions, type WebhookPerson } from './webhook-sender';
+import { emulatorWebhookEvents } from './webhooks/emulator-webhook-events';
+import {
+  WebhookSender,
+  type EmulatorWebhook,
+  type WebhookChallengeResult,
+  type WebhookDeliveryOptions,
+  type WebhookPerson,
+} from './webhooks/webhook-sender';
 
 /** How to start an emulator; every option has a default that answers like Bettermode's document. */
 export interface EmulatorOptions {
@@ -91,8 +99,6 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-const graphqlPath = '/graphql';
-const statsPath = '/__emulator/stats';
 const packageName = '@bettermode-kit/emulator';
 
 /**
@@ -120,21 +126,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseDelayMs: options.webhookDelivery?.baseDelayMs ?? 200,
     timeoutMs: options.webhookDelivery?.timeoutMs ?? 2000,
   });
-  const person = (member: { id: string; name: string; username: string; email: string | null }): WebhookPerson => ({ id: member.id, name: member.name, username: member.username, email: member.email });
-  tokens.onRevokedByReuse = (owner) => {
-    const member = state.membersById.get(owner.memberId);
-    webhooks.send('session.revoked', { noun: 'SESSION', verb: 'REVOKED', ...(member ? { actor: person(member), object: { id: member.id, reason: 'refresh-token-reuse' } } : {}) });
-  };
+  const events = emulatorWebhookEvents(webhooks);
+  tokens.onRevokedByReuse = (owner) => events.sessionRevoked(state.membersById.get(owner.memberId));
   const sdl = await readFile(options.schemaFile ?? bundledSchemaPath(), 'utf8');
+  let publicUrl = '';
   const schema = createEmulatorSchema(sdl, {
     state,
     tokens,
     loginRateLimiter: new LoginRateLimiter({ ...defaultLoginRateLimit, ...options.loginRateLimit }),
     stats,
     gatewayUrl: () => publicUrl,
-    memberEvent: (name, member) => webhooks.send(name, { noun: 'MEMBER', verb: name === 'member.logged_in' ? 'LOGGED_IN' : 'LOGGED_OUT', actor: person(member), object: person(member) as unknown as Record<string, unknown> }),
+    memberEvent: events.memberEvent,
   });
-  let publicUrl = '';
 
   const yoga = createYoga<Record<string, never>, EmulatorContext>({
     schema,
@@ -145,47 +148,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     landingPage: false,
     graphiql: false,
     cors: { origin: '*', methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] },
-    context: async ({ request }) => {
-      const authorization = request.headers.get('authorization');
-      return { caller: await authenticate(authorization, state, tokens), basic: basicCredentials(authorization) };
-    },
+    context: ({ request }) => requestCaller(request.headers.get('authorization'), state, tokens),
     plugins: [EnvelopArmorPlugin(), authGatePlugin(stats), rateLimitPlugin(options.rateLimit, stats), valueFreeErrorsPlugin()],
   });
 
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    let url: URL;
-    try {
-      url = new URL(request.url ?? '/', 'http://emulator');
-    } catch {
-      return sendJson(response, 400, { errors: [{ message: 'Bad request path' }] });
-    }
-    if (url.pathname === statsPath && request.method === 'GET') {
-      return sendJson(response, 200, stats.snapshot());
-    }
-    if (url.pathname === graphqlPath) {
-      stats.countRequest();
-      const refusal = refuseRequest(request, url);
-      if (refusal) {
-        request.resume();
-        return sendJson(response, refusal.status, { errors: [{ message: refusal.message }] });
-      }
-    }
-    const body = await readBody(request, settings.maxBodyBytes);
-    if (body === 'too-large') {
-      return sendJson(response, 413, { errors: [{ message: `Request body is larger than ${settings.maxBodyBytes} bytes` }] });
-    }
-    if (settings.latencyMs > 0) await delay(settings.latencyMs);
-    const answer = await yoga.fetch(url, { method: request.method, headers: toHeaders(request), body: body && new Uint8Array(body) }, {});
-    response.writeHead(answer.status, Object.fromEntries(answer.headers));
-    response.end(Buffer.from(await answer.arrayBuffer()));
-  };
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal emulator error' }] });
-      else response.destroy();
-    });
-  });
+  const server = createServer(
+    createEmulatorHttpHandler({
+      graphql: (url, init) => yoga.fetch(url, init, {}),
+      stats,
+      maxBodyBytes: settings.maxBodyBytes,
+      latencyMs: settings.latencyMs,
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => {
@@ -202,7 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: publicUrl,
     webhooks: {
       challenges,
-      send: (name, event = {}) => webhooks.send(name, { noun: event.noun ?? 'CUSTOM', verb: event.verb ?? 'SENT', ...(event.actor ? { actor: event.actor } : {}), ...(event.object ? { object: event.object } : {}) }),
+      send: (name, event = {}) => events.custom(name, event),
       settled: () => webhooks.settled(),
     },
     networkDomain: network.domain,
@@ -249,73 +223,4 @@ function checkOptions(options: EmulatorOptions) {
 
 function bundledSchemaPath(): string {
   return createRequire(import.meta.url).resolve('@bettermode-kit/operations/schema.graphql');
-}
-
-const bearerPattern = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
-const basicPattern = /^Basic ([A-Za-z0-9+/=]+)$/i;
-
-/** `Authorization: Basic base64(clientId:clientSecret)`, as apps send it to `limitedToken`. */
-function basicCredentials(header: string | null): BasicCredentials | null {
-  const encoded = header?.match(basicPattern)?.[1];
-  if (!encoded) return null;
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon > 0 ? { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) } : null;
-}
-
-async function authenticate(header: string | null, state: EmulatorState, tokens: TokenService): Promise<Caller | null> {
-  const token = header?.match(bearerPattern)?.[1];
-  if (!token) return null;
-  const claims = await tokens.verifyAccessToken(token);
-  if (!claims || claims.networkId !== state.network.id) return null;
-  if (claims.roleType === 'guest') return { claims, member: null };
-  const member = state.membersById.get(claims.id);
-  return member ? { claims, member } : null;
-}
-
-/**
- * Requests Bettermode-style clients never send and that would be unsafe to serve: a login over
- * GET (a password in a URL ends up in logs and history) and bodies that are not JSON (a form post
- * from any web page needs no CORS preflight).
- */
-function refuseRequest(request: IncomingMessage, url: URL): { status: number; message: string } | undefined {
-  if (request.method === 'GET' && /\bloginNetwork\b/.test(url.searchParams.get('query') ?? '')) {
-    return { status: 405, message: 'loginNetwork must be sent with POST: a password in a URL ends up in logs' };
-  }
-  if (request.method === 'POST') {
-    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json' && type !== 'application/graphql-response+json') {
-      return { status: 415, message: 'GraphQL requests must be sent as application/json' };
-    }
-  }
-  return undefined;
-}
-
-function toHeaders(request: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return headers;
-}
-
-/**
- * Reads the body up to `limit` bytes. A larger body is still drained (so the client sees the
- * 413 instead of a reset connection) but not kept.
- */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined | 'too-large'> {
-  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size > limit ? 'too-large' : Buffer.concat(chunks);
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
-  response.end(JSON.stringify(body));
 }

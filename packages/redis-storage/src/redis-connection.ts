@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { packageName } from './package-name';
 
 /** A connection to Redis that fails at once while Redis is unreachable, with messages naming why. */
 export interface RedisConnection {
@@ -10,7 +11,6 @@ export interface RedisConnection {
   close(): void;
 }
 
-const packageName = '@bettermode-kit/redis-storage';
 
 /** How connections are set up: fail fast while disconnected, reconnect in the background. */
 export const connectionOptions: RedisOptions = {
@@ -43,6 +43,7 @@ export function openRedis(options: { url?: string | undefined; client?: Redis | 
         // While disconnected, ioredis fails commands with its own wording; the connection's error says why.
         const connected = commands.status === 'ready';
         const reason = connected ? (error instanceof Error ? error.message : String(error)) : ((lastError as NodeJS.ErrnoException | undefined)?.code ?? `not connected: ${commands.status}`);
+        // eslint-disable-next-line preserve-caught-error -- left out on purpose: a client error may quote the Redis URL and its password.
         throw new Error(`${packageName}: Redis ${connected ? 'failed' : 'is unreachable'} (${reason})`);
       }
     },

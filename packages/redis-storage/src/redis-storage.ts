@@ -2,6 +2,7 @@ import type { SessionLease, SessionStorage, StoredEntry } from '@bettermode-kit/
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { openRedis } from './redis-connection';
+import { packageName } from './package-name';
 
 /** Options of {@link redisStorage}. */
 export interface RedisStorageOptions {
@@ -23,7 +24,6 @@ export interface RedisSessionStorage extends SessionStorage {
   close(): Promise<void>;
 }
 
-const packageName = '@bettermode-kit/redis-storage';
 
 // Compare-and-set: write only onto the version the writer last saw, then tell the other holders.
 const writeScript = `

@@ -12,9 +12,9 @@ import {
   printSortedSchema,
   readOperationFiles,
   SchemaToolError,
-  withoutCredentials,
   writeFileAtomically,
 } from '@bettermode-kit/codegen-preset/schema';
+import { withoutUrlCredentials } from '@bettermode-kit/internal';
 import { readCommittedOperationFiles } from './committed-operation-files';
 import { writeSchemaChangeset } from './schema-changeset';
 
@@ -54,7 +54,7 @@ export async function runSchemaCli(argv: readonly string[], context: SchemaCliCo
       const out = resolve(context.root, values.out ?? committedSchema);
       const sdl = printSortedSchema(await introspect(endpoint));
       await writeFileAtomically(out, sdl);
-      context.out(`Wrote ${shortPath(context.root, out)} (${sdl.length} bytes) from ${withoutCredentials(endpoint)}.`);
+      context.out(`Wrote ${shortPath(context.root, out)} (${sdl.length} bytes) from ${withoutUrlCredentials(endpoint)}.`);
       return 0;
     }
     case 'check':

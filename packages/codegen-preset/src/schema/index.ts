@@ -4,7 +4,6 @@ export { collectOperationUsage, isValueType, readOperationFiles } from './operat
 export { printSortedSchema } from './print-sorted-schema';
 export { breaksOperations, compareSchemas, formatReport } from './schema-report';
 export { SchemaToolError } from './schema-tool-error';
-export { withoutCredentials } from './without-credentials';
 export { writeFileAtomically } from './write-file-atomically';
 export type { IntrospectOptions } from './introspect-schema';
 export type { OperationUsage } from './operation-usage';

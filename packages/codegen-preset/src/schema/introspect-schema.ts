@@ -1,6 +1,6 @@
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { SchemaToolError } from './schema-tool-error';
-import { withoutCredentials } from './without-credentials';
+import { withoutUrlCredentials } from '@bettermode-kit/internal';
 
 /** Where to introspect. */
 export interface IntrospectOptions {
@@ -20,7 +20,7 @@ interface GraphqlAnswer<Data> {
 /** Introspects a GraphQL endpoint and builds its schema, with clear errors for each way it can fail. */
 export async function introspectSchema({ endpoint, networkDomain, fetch: fetchImpl = fetch, timeoutMs = 30_000 }: IntrospectOptions): Promise<GraphQLSchema> {
   // The endpoint as it may appear in messages: never with the credentials a URL can carry.
-  const shown = withoutCredentials(endpoint);
+  const shown = withoutUrlCredentials(endpoint);
   const post = async <Data>(query: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlAnswer<Data>> => {
     let response: Response;
     try {
@@ -32,7 +32,7 @@ export async function introspectSchema({ endpoint, networkDomain, fetch: fetchIm
       });
     } catch (error) {
       // The system code (ECONNREFUSED, ENOTFOUND, …), else what fetch said (e.g. that a URL with credentials cannot be requested).
-      const reason = (error as { cause?: { code?: string } }).cause?.code ?? withoutCredentials((error as Error).message);
+      const reason = (error as { cause?: { code?: string } }).cause?.code ?? withoutUrlCredentials((error as Error).message);
       throw new SchemaToolError(`Could not reach ${shown} (${reason})`);
     }
     const text = await response.text();

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { EmulatorNetwork } from './emulator-seed';
-import type { EmulatorStatsCounter } from './emulator-stats';
-import { withoutUrlCredentials } from './without-url-credentials';
+import type { EmulatorNetwork } from '../emulator-seed';
+import type { EmulatorStatsCounter } from '../emulator-stats';
+import { withoutUrlCredentials } from '@bettermode-kit/internal';
 
 /** A receiver the emulator sends webhooks to, signed as Bettermode signs them. */
 export interface EmulatorWebhook {

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
-import { startEmulator } from './index';
-import { loginAs, postGraphql } from './testing/post-graphql';
+import { startEmulator } from '../index';
+import { loginAs, postGraphql } from '../testing/post-graphql';
 
 const secret = 'whsec-emulator-secret';
 const stops: (() => Promise<void>)[] = [];
@@ -64,7 +64,7 @@ test('a login, a logout and a session revoked for reuse are signed events; a fil
   const emulator = await startEmulator({ refreshReuseGraceSeconds: 0, webhooks: [{ url: all.url, secret }, { url: logins.url, secret, events: ['member.logged_in'] }] });
   stops.push(() => emulator.stop());
   const { login } = await loginAs(emulator.url, 'bettermodeuser', 'bettermodepassword');
-  const { accessToken, refreshToken, member } = login.body.data?.loginNetwork;
+  const { accessToken, refreshToken, member } = login.body.data!.loginNetwork;
   // A refresh token spent twice revokes the session (no grace here).
   const refresh = 'query($r: String) { tokens(refreshToken: $r) { accessToken } }';
   await postGraphql(emulator.url, refresh, { variables: { r: refreshToken } });

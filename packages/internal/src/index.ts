@@ -1,0 +1,1 @@
+export { withoutUrlCredentials } from './without-url-credentials';
