@@ -7,10 +7,10 @@ export default mergeConfig(
   defineProject({
     resolve: {
       // The suite runs what Node users get: the Node build's default transport (see tsup.config.ts).
-      alias: [{ find: /^\.\/default-transport$/, replacement: fileURLToPath(new URL('./src/default-transport.node.ts', import.meta.url)) }],
+      alias: [{ find: /^\.\/transport\/default-transport$/, replacement: fileURLToPath(new URL('./src/transport/default-transport.node.ts', import.meta.url)) }],
     },
     test: {
-      setupFiles: ['./src/testing/no-secrets-printed.setup.ts'],
+      setupFiles: ['./src/test-support/no-secrets-printed.setup.ts'],
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     },
   }),

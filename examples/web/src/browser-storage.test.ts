@@ -5,12 +5,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium } from './testing/chromium';
 import { serveStatic } from './testing/static-server';
 
-// The storage contract's conformance suite, run in Chromium against webStorage(localStorage):
+// The storage contract's conformance suite (the published @bettermode-kit/client/testing), run in Chromium against webStorage(localStorage):
 // holders are webStorage instances over one origin's localStorage, with real Web Locks and a
 // real BroadcastChannel.
 const entry = `
-import { sessionStorageConformance } from ${JSON.stringify(fileURLToPath(new URL('../../../testing/session-storage-conformance.ts', import.meta.url)))};
-import { webStorage } from ${JSON.stringify(fileURLToPath(new URL('../../../packages/client/src/web-storage.ts', import.meta.url)))};
+import { sessionStorageConformance } from '@bettermode-kit/client/testing';
+import { webStorage } from '@bettermode-kit/client';
 let store = 0;
 const fresh = async () => {
   const key = 'conformance-' + (store += 1);

@@ -1,5 +1,5 @@
-import type { ResultInfo, RetryOptions } from './operation-executor';
-import { packageName } from './package-name';
+import type { ResultInfo, RetryOptions } from './operations/operation-executor';
+import { packageName } from './errors/package-name';
 
 /** Options every client takes. */
 export interface CommonClientOptions {

@@ -6,8 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { ClientClosedError, createBettermodeClient, memoryStorage } from './index';
-import { distinct } from './testing/distinct';
-import { transports } from './testing/transports';
+import { distinct } from './test-support/distinct';
+import { transports } from './test-support/transports';
 
 test.each(transports)('close() with a login and 50 queries in flight: each settles with CLIENT_CLOSED or its answer, and nothing is written after (%s)', async (_name, fetchOption) => {
   const emulator = await startEmulator({ latencyMs: 100 });

@@ -1,13 +1,13 @@
-import { createAppTokenApi } from './app-token-api';
-import { clientInternals, createClientCore, type BettermodeOperations, type ClientCore } from './client-core';
+import { createAppTokenApi } from './session/app-token-api';
+import { clientInternals, createClientCore, type BettermodeOperations, type ClientCore } from './operations/client-core';
 import { checkCommonOptions, type CommonClientOptions } from './client-options';
-import { memoryStorage } from './memory-storage';
-import { SessionClock } from './session-clock';
-import { SessionMachine } from './session-machine';
-import type { SessionStorage } from './session-storage';
+import { memoryStorage } from './storage/memory-storage';
+import { SessionClock } from './session/session-clock';
+import { SessionMachine } from './session/session-machine';
+import type { SessionStorage } from './storage/session-storage';
 import { fetchTransport } from './transport/fetch-transport';
 import { nodeTransport } from './transport/node-transport';
-import { packageName } from './package-name';
+import { packageName } from './errors/package-name';
 
 /** Options of {@link createBettermodeAppClient}. */
 export interface BettermodeAppClientOptions extends CommonClientOptions {

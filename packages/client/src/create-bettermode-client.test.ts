@@ -3,7 +3,7 @@ import { AuthMemberDocument, NetworkPublicInfoDocument } from '@bettermode-kit/o
 import { decodeJwt } from 'jose/jwt/decode';
 import { fileURLToPath } from 'node:url';
 import { runReadmeSection, runReadmeUsage } from '../../../testing/run-readme-usage';
-import { readStoredSession, writeStoredSession } from './testing/stored-session';
+import { readStoredSession, writeStoredSession } from './test-support/stored-session';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
   createBettermodeClient,
@@ -21,7 +21,7 @@ const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepasswor
 describe('the README example', () => {
   test('runs as written against the emulator: guest token, login, a typed query, logout', async () => {
     // The block starts and stops its own emulator; what it asked of it is read back through the stop.
-    const started: import('@bettermode-kit/emulator').Emulator[] = [];
+    const started: Emulator[] = [];
     await runReadmeUsage(fileURLToPath(new URL('..', import.meta.url)), {
       startEmulator: async () => {
         const emulator = await startEmulator();
@@ -164,7 +164,7 @@ describe('createBettermodeClient against the emulator', () => {
     // A bare 401 from something in front of Bettermode (a proxy) is an HTTP error, not Bettermode's refusal.
     ['always-http-401', HttpError],
   ] as const)('refused even after a refresh (%s): %o, never a loop', async (fault, errorClass) => {
-    const { startFaultProxy } = await import('./testing/fault-proxy');
+    const { startFaultProxy } = await import('./test-support/fault-proxy');
     const proxy = await startFaultProxy(emulator.url);
     try {
       const bm = client({ endpoint: proxy.url });

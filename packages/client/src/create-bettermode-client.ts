@@ -1,14 +1,14 @@
-import { clientInternals, createClientCore, type BettermodeOperations } from './client-core';
+import { clientInternals, createClientCore, type BettermodeOperations } from './operations/client-core';
 import { checkCommonOptions, type CommonClientOptions } from './client-options';
-import { defaultTransport } from './default-transport';
-import { memoryStorage } from './memory-storage';
-import type { Session, SessionChangeListener } from './session';
-import { SessionClock } from './session-clock';
-import { SessionMachine } from './session-machine';
-import type { SessionStorage } from './session-storage';
-import { createTokenApi } from './token-api';
+import { defaultTransport } from './transport/default-transport';
+import { memoryStorage } from './storage/memory-storage';
+import type { LoginCredentials, Session, SessionChangeListener } from './session/session';
+import { SessionClock } from './session/session-clock';
+import { SessionMachine } from './session/session-machine';
+import type { SessionStorage } from './storage/session-storage';
+import { createTokenApi } from './session/token-api';
 import { fetchTransport } from './transport/fetch-transport';
-import { packageName } from './package-name';
+import { packageName } from './errors/package-name';
 
 /** Options of {@link createBettermodeClient}. */
 export interface BettermodeClientOptions extends CommonClientOptions {
@@ -29,12 +29,6 @@ export interface BettermodeClientOptions extends CommonClientOptions {
    * holder of the same storage is reported with its reason.
    */
   onSessionChange?: SessionChangeListener | undefined;
-}
-
-/** Credentials for {@link BettermodeClient.login}. */
-export interface LoginCredentials {
-  usernameOrEmail: string;
-  password: string;
 }
 
 /** A Bettermode API client for a guest or a member. */

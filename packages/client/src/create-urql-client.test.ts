@@ -5,8 +5,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBettermodeClient } from './index';
 import { createBettermodeAppClient } from './node';
-import { startFaultProxy } from './testing/fault-proxy';
-import { transports } from './testing/transports';
+import { startFaultProxy } from './test-support/fault-proxy';
+import { transports } from './test-support/transports';
 import { createUrqlClient } from './urql';
 
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };

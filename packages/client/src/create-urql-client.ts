@@ -1,7 +1,7 @@
 import { Client, type Exchange, type RequestPolicy } from '@urql/core';
-import { bettermodeExchange } from './bettermode-exchange';
-import { clientInternals, type BettermodeOperations, type ClientInternals } from './client-core';
-import { packageName } from './package-name';
+import { bettermodeExchange } from './operations/bettermode-exchange';
+import { clientInternals, type BettermodeOperations, type ClientInternals } from './operations/client-core';
+import { packageName } from './errors/package-name';
 
 /** Options of {@link createUrqlClient}. */
 export interface UrqlClientOptions {

@@ -2,8 +2,8 @@ import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBettermodeClient, HttpError, InvalidResponseError, NetworkError, TimeoutError, type BettermodeClient } from './index';
-import { startFaultProxy, type Fault } from './testing/fault-proxy';
-import { transports } from './testing/transports';
+import { startFaultProxy, type Fault } from './test-support/fault-proxy';
+import { transports } from './test-support/transports';
 
 describe.each(transports)('faults give typed errors and the session survives (%s)', (_name, fetchOption) => {
   let emulator: Emulator;

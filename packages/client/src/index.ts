@@ -1,6 +1,6 @@
 export { createBettermodeClient } from './create-bettermode-client';
-export { memoryStorage } from './memory-storage';
-export { webStorage } from './web-storage';
+export { memoryStorage } from './storage/memory-storage';
+export { webStorage } from './storage/web-storage';
 export {
   AppCredentialsError,
   BettermodeError,
@@ -14,14 +14,15 @@ export {
   SessionExpiredError,
   TimeoutError,
   UnauthorizedError,
-} from './bettermode-error';
-export { ApiErrorCode, ClientErrorCode } from './error-codes';
-export type { BettermodeClient, BettermodeClientOptions, LoginCredentials } from './create-bettermode-client';
-export type { BettermodeOperations } from './client-core';
+} from './errors/bettermode-error';
+export { ApiErrorCode, ClientErrorCode } from './errors/error-codes';
+export type { BettermodeClient, BettermodeClientOptions } from './create-bettermode-client';
+export type { BettermodeOperations } from './operations/client-core';
 export type { CommonClientOptions } from './client-options';
-export type { ResultInfo, RetryOptions } from './operation-executor';
-export type { BettermodeErrorDetails, BettermodeGraphQLError } from './bettermode-error';
-export type { MemoryStorageOptions } from './memory-storage';
-export type { Session, SessionChangeListener, SessionChangeReason } from './session';
-export type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
-export type { WebStorageLike, WebStorageOptions } from './web-storage';
+export type { ResultInfo, RetryOptions } from './operations/operation-executor';
+export type { OperationKind } from './operations/operation-kind';
+export type { BettermodeErrorDetails, BettermodeGraphQLError } from './errors/bettermode-error';
+export type { MemoryStorageOptions } from './storage/memory-storage';
+export type { LoginCredentials, Session, SessionChangeListener, SessionChangeReason } from './session/session';
+export type { SessionLease, SessionStorage, StoredEntry } from './storage/session-storage';
+export type { WebStorageLike, WebStorageOptions } from './storage/web-storage';

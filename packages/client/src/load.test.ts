@@ -1,7 +1,7 @@
 import { startEmulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { expect, test } from 'vitest';
-import { distinct } from './testing/distinct';
+import { distinct } from './test-support/distinct';
 import { createBettermodeClient } from './index';
 
 test('2,000 operations at concurrency 64, 2 s tokens, 150 ms latency: 0 failures, 0 Unauthorized', async () => {

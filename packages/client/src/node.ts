@@ -1,4 +1,4 @@
 export { createBettermodeAppClient } from './create-bettermode-app-client';
-export { fileStorage } from './file-storage';
+export { fileStorage } from './storage/file-storage';
 export type { BettermodeAppClient, BettermodeAppClientOptions } from './create-bettermode-app-client';
-export type { FileStorageOptions } from './file-storage';
+export type { FileStorageOptions } from './storage/file-storage';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { redisUrl as redisUrlOf } from '../../../testing/redis-url';
 import { startRedisServer } from '../../../testing/redis-server';
 import { runReadmeUsage } from '../../../testing/run-readme-usage';
-import { sessionStorageConformance } from '../../../testing/session-storage-conformance';
+import { sessionStorageConformance } from '@bettermode-kit/client/testing';
 import { redisStorage, type RedisSessionStorage } from './index';
 
 const redisUrl = redisUrlOf();

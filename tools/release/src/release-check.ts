@@ -223,6 +223,19 @@ async function main(): Promise<number> {
       await run(join(consumer, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.'], { cwd: consumer });
     });
 
+    await step("a storage of the app's own (the client README's) passes the published @bettermode-kit/client/testing suite", async () => {
+      // Taken from the README as published, so the example users read is the one that runs.
+      const readme = await readFile(join(consumer, 'node_modules/@bettermode-kit/client/README.md'), 'utf8');
+      const section = readme.split(/^## Testing a storage of your own$/m)[1]?.split(/^## /m)[0];
+      const snippet = section?.match(/```ts\n([\s\S]*?)```/)?.[1];
+      if (!snippet) throw new StepFailure('the published client README has no "Testing a storage of your own" block');
+      await writeFile(join(consumer, 'own-storage.ts'), snippet);
+      const { output } = await run(join(consumer, 'node_modules/.bin/tsx'), ['own-storage.ts'], { cwd: consumer });
+      // A failed check throws, so tsx exits non-zero and run() fails the step; this counts the passes.
+      const passed = output.split('\n').filter((line) => line.startsWith('ok - ')).length;
+      if (passed < 8) throw new StepFailure(`expected the 8 conformance checks to pass, got:\n${output}`);
+    });
+
     await step('the own operation runs against the published emulator', async () => {
       const { output } = await run(join(consumer, 'node_modules/.bin/tsx'), ['run-profile.ts'], { cwd: consumer, env: { ENDPOINT: endpoint } });
       if (output.trim() !== 'own operation: John Smith (@bettermodeuser, Admin)') throw new StepFailure(`got:\n${output}`);

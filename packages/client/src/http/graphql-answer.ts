@@ -11,9 +11,10 @@ import {
   TimeoutError,
   UnauthorizedError,
   type BettermodeGraphQLError,
-} from './bettermode-error';
-import { ApiErrorCode, ClientErrorCode } from './error-codes';
-import { isTransportFailure, type TransportResponse } from './transport/transport';
+} from '../errors/bettermode-error';
+import { withoutUrlCredentials } from '@bettermode-kit/internal';
+import { ApiErrorCode, ClientErrorCode } from '../errors/error-codes';
+import { isTransportFailure, type TransportResponse } from '../transport/transport';
 
 /** Bettermode's burst window: the wait when a rate-limit refusal names none. */
 const defaultRateWindowMs = 10_000;
@@ -102,9 +103,6 @@ export function errorFromFailure(failure: unknown): BettermodeError {
   }
   return new NetworkError('Could not reach Bettermode', { code: ClientErrorCode.Network, cause: failure });
 }
-
-/** A message with `//user:password@` removed from any URL in it: runtimes quote the URL they refused. */
-const withoutUrlCredentials = (message: string) => message.replace(/\/\/[^/@\s]*@/g, '//');
 
 /** The innermost system code (ECONNREFUSED, ENOTFOUND, …) or message of a failure's causes. */
 function rootReason(error: unknown): string | undefined {

@@ -1,14 +1,15 @@
 import { makeErrorResult, makeResult, type Exchange, type Operation, type OperationResult } from '@urql/core';
 import { make, pipe, subscribe } from 'wonka';
-import { BettermodeError } from './bettermode-error';
-import { ClientErrorCode } from './error-codes';
-import type { GraphqlAnswer } from './graphql-answer';
+import { BettermodeError } from '../errors/bettermode-error';
+import { ClientErrorCode } from '../errors/error-codes';
+import type { GraphqlAnswer } from '../http/graphql-answer';
 import { headersOf } from './fetch-options-headers';
+import { isOperationKind, type OperationKind } from './operation-kind';
 import type { OperationExecutor } from './operation-executor';
-import { redact, redactValue } from './redact';
+import { redact, redactValue } from '../errors/redact';
 import { variableSecrets } from './variable-secrets';
-import type { SessionMachine } from './session-machine';
-import type { CancelTicket } from './transport/transport';
+import type { SessionMachine } from '../session/session-machine';
+import type { CancelTicket } from '../transport/transport';
 
 /**
  * The terminating urql exchange: every query and mutation goes through the client's operation
@@ -24,9 +25,9 @@ export function bettermodeExchange(machine: SessionMachine, executor: OperationE
       const tickets = new Map<number, Set<CancelTicket>>();
       let active = true;
 
-      const execute = async (operation: Operation): Promise<OperationResult | null> => {
+      const execute = async (operation: Operation, kind: OperationKind): Promise<OperationResult | null> => {
         let ticket: CancelTicket | undefined;
-        if (operation.kind === 'query') {
+        if (kind === 'query') {
           ticket = {};
           let forKey = tickets.get(operation.key);
           if (!forKey) tickets.set(operation.key, (forKey = new Set()));
@@ -34,7 +35,7 @@ export function bettermodeExchange(machine: SessionMachine, executor: OperationE
         }
         try {
           const outcome = await executor.execute({
-            kind: operation.kind as 'query' | 'mutation',
+            kind,
             document: operation.query,
             variables: operation.variables as object | undefined,
             extensions: operation.extensions,
@@ -69,11 +70,12 @@ export function bettermodeExchange(machine: SessionMachine, executor: OperationE
         operations$,
         subscribe((operation: Operation) => {
           if (operation.kind === 'teardown') return cancel(operation.key);
-          if (operation.kind !== 'query' && operation.kind !== 'mutation') {
+          const { kind } = operation;
+          if (!isOperationKind(kind)) {
             observer.next(makeErrorResult(operation, new BettermodeError('Subscriptions are not supported by @bettermode-kit/client', { code: ClientErrorCode.GraphQL })));
             return;
           }
-          execute(operation).then((result) => {
+          execute(operation, kind).then((result) => {
             if (result && active) observer.next(result);
           });
         }),

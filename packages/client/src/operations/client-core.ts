@@ -1,17 +1,19 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { clientClosedError, InvalidResponseError, TimeoutError } from './bettermode-error';
+import { clientClosedError, InvalidResponseError, TimeoutError } from '../errors/bettermode-error';
 import { variableSecrets } from './variable-secrets';
-import { ClientErrorCode } from './error-codes';
+import { ClientErrorCode } from '../errors/error-codes';
 import { headersOf } from './fetch-options-headers';
-import { errorFromAnswer } from './graphql-answer';
+import { errorFromAnswer } from '../http/graphql-answer';
 import { createOperationExecutor, type OperationExecutor, type ResultInfo, type RetryOptions } from './operation-executor';
-import { packageName } from './package-name';
+import { packageName } from '../errors/package-name';
+import type { OperationKind } from './operation-kind';
 import { PendingWork } from './pending-work';
-import type { SessionClock } from './session-clock';
-import type { SessionMachine } from './session-machine';
-import type { Transport } from './transport/transport';
+import type { SessionClock } from '../session/session-clock';
+import type { SessionMachine } from '../session/session-machine';
+import type { Transport } from '../transport/transport';
 
 /** Variables of an operation (as urql types them). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- urql's own definition: any operation's variables must fit.
 export type AnyVariables = { [name: string]: any } | void | undefined;
 
 /** Options of one `query` or `mutate` call. */
@@ -85,7 +87,7 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
   const pending = new PendingWork(deadlineMs, () => new TimeoutError(`${packageName}: no answer within ${deadlineMs} ms`, { code: ClientErrorCode.Timeout }));
 
   function run<Data, Variables extends AnyVariables>(
-    kind: 'query' | 'mutation',
+    kind: OperationKind,
     document: TypedDocumentNode<Data, Variables>,
     variables: Variables,
     options: OperationOptions | undefined,

@@ -4,8 +4,8 @@ import { Client, fetchExchange } from '@urql/core';
 import { authExchange } from '@urql/exchange-auth';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createBettermodeClient } from './index';
-import { createUrqlClient } from './urql';
+import { createBettermodeClient } from '../index';
+import { createUrqlClient } from '../urql';
 
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
 const loginVariables = { input: member };

@@ -1,11 +1,13 @@
 import { print } from '@0no-co/graphql.web';
 import type { DocumentNode } from 'graphql';
-import { BettermodeError, clientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from './bettermode-error';
-import { errorFromAnswer, errorFromFailure, isRateLimited, isUnauthorized, readGraphqlAnswer, type GraphqlAnswer } from './graphql-answer';
-import { packageName } from './package-name';
-import type { SessionClock } from './session-clock';
-import type { SessionMachine } from './session-machine';
-import type { CancelTicket, Transport } from './transport/transport';
+import { type BettermodeError, clientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from '../errors/bettermode-error';
+import { errorFromAnswer, errorFromFailure, isRateLimited, isUnauthorized, type GraphqlAnswer } from '../http/graphql-answer';
+import { postGraphql } from '../http/post-graphql';
+import type { OperationKind } from './operation-kind';
+import { packageName } from '../errors/package-name';
+import type { SessionClock } from '../session/session-clock';
+import type { SessionMachine } from '../session/session-machine';
+import type { CancelTicket, Transport } from '../transport/transport';
 
 /** Bounded retries of failed queries (opt-in). */
 export interface RetryOptions {
@@ -18,14 +20,14 @@ export interface RetryOptions {
 /** What `onResult` is told about each answer. */
 export interface ResultInfo {
   operationName: string | undefined;
-  kind: 'query' | 'mutation';
+  kind: OperationKind;
   /** The answer's `extensions`; Bettermode reports each operation's cost in `extensions.complexity`. */
   extensions: Record<string, unknown> | undefined;
 }
 
 /** One operation to send. */
 export interface OperationRequest {
-  kind: 'query' | 'mutation';
+  kind: OperationKind;
   document: DocumentNode;
   variables: object | undefined;
   extensions?: object | undefined;
@@ -112,26 +114,19 @@ export function createOperationExecutor({ machine, transport, clock, timeoutMs, 
         }
         if (ticket?.cancelled) return null;
         const generation = machine.generation;
-        let failure: BettermodeError | undefined;
-        let answer: GraphqlAnswer | undefined;
-        const sentAt = Date.now();
-        try {
-          const response = await transport.send({
-            url: session?.endpoint ?? request.url,
-            body,
-            headers: requestHeaders(request.headers, session?.accessToken),
-            timeoutMs,
-            ticket,
-            idempotent: request.kind === 'query',
-          });
-          clock.observeRoundTrip(Date.now() - sentAt);
-          const read = readGraphqlAnswer(response);
-          if (read instanceof BettermodeError) failure = read;
-          else answer = read;
-        } catch (error) {
+        const exchange = await postGraphql(transport, {
+          url: session?.endpoint ?? request.url,
+          body,
+          authorization: session?.accessToken === undefined ? undefined : `Bearer ${session.accessToken}`,
+          headers: request.headers,
+          timeoutMs,
+          ticket,
+          idempotent: request.kind === 'query',
+        });
+        if (exchange.receivedAt === undefined) {
           if (ticket?.cancelled) return null;
-          failure = errorFromFailure(error);
-        }
+        } else clock.observeRoundTrip(exchange.receivedAt - exchange.sentAt);
+        const { failure, answer } = exchange;
         const refused = failure ? failure.status === 401 : answer?.errors !== undefined && answer.errors.some(isUnauthorized);
         if (refused && !authRetried) {
           authRetried = true;
@@ -210,14 +205,6 @@ function requestBody(request: OperationRequest): string {
   }
   if (extensions) body += `,"extensions":${JSON.stringify(extensions)}`;
   return `${body}}`;
-}
-
-function requestHeaders(extra: Record<string, string> | undefined, token: string | undefined): Record<string, string> {
-  // One literal of one shape on the hot path; the caller's own headers, when any, come first.
-  const own: Record<string, string> = token
-    ? { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${token}` }
-    : { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-  return extra ? { ...extra, ...own } : own;
 }
 
 /** Sends operations with the session's token; see {@link createOperationExecutor}. */

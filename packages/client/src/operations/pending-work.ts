@@ -1,4 +1,4 @@
-import { WorkList, type WorkListLinks } from './work-list';
+import { WorkList, type WorkListLinks } from '../transport/work-list';
 
 interface PendingEntry extends WorkListLinks {
   deadline: number;

@@ -1,10 +1,10 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument, LogoutNetworkDocument } from '@bettermode-kit/operations';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createBettermodeClient, HttpError, memoryStorage, NetworkError, RateLimitedError } from './index';
-import { createBettermodeAppClient } from './node';
-import { distinct } from './testing/distinct';
-import { startFaultProxy } from './testing/fault-proxy';
+import { createBettermodeClient, HttpError, memoryStorage, NetworkError, RateLimitedError } from '../index';
+import { createBettermodeAppClient } from '../node';
+import { distinct } from '../test-support/distinct';
+import { startFaultProxy } from '../test-support/fault-proxy';
 
 const credentials = { clientId: 'emulator-app', clientSecret: 'emulator-app-secret', networkId: 'NtT0FkLxxi' };
 const cleanups: (() => Promise<void> | void)[] = [];

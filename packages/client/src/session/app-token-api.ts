@@ -1,11 +1,11 @@
 import { LimitedTokenSource, type LimitedTokenQuery } from '@bettermode-kit/operations';
-import { BettermodeError, InvalidResponseError } from './bettermode-error';
-import { ClientErrorCode } from './error-codes';
-import { resendIfLost, sendTokenOperation } from './send-token-operation';
+import { BettermodeError, InvalidResponseError } from '../errors/bettermode-error';
+import { ClientErrorCode } from '../errors/error-codes';
+import { resendIfLost, sendTokenOperation } from './token-operation';
 import { storedAppSessionFrom } from './session';
 import type { SessionClock } from './session-clock';
 import type { TokenApi } from './token-api';
-import type { Transport } from './transport/transport';
+import type { Transport } from '../transport/transport';
 
 export interface AppTokenApiOptions {
   transport: Transport;

@@ -1,10 +1,10 @@
-import { BettermodeError, clientClosedError, SessionExpiredError, UnauthorizedError } from './bettermode-error';
-import { ClientErrorCode } from './error-codes';
-import { packageName } from './package-name';
-import { parseStoredValue, serializeSession, toSession, type Session, type SessionChangeListener, type SessionChangeReason, type StoredSession } from './session';
+import { BettermodeError, clientClosedError, SessionExpiredError, UnauthorizedError } from '../errors/bettermode-error';
+import { ClientErrorCode } from '../errors/error-codes';
+import { packageName } from '../errors/package-name';
+import { parseStoredValue, serializeSession, toSession, type LoginCredentials, type Session, type SessionChangeListener, type SessionChangeReason, type StoredSession } from './session';
 import type { SessionClock } from './session-clock';
-import type { SessionStorage, StoredEntry } from './session-storage';
-import { redact } from './redact';
+import type { SessionStorage, StoredEntry } from '../storage/session-storage';
+import { redact } from '../errors/redact';
 import type { TokenApi } from './token-api';
 
 /** What the machine works with. */
@@ -13,12 +13,6 @@ export interface SessionMachineOptions {
   api: TokenApi;
   clock: SessionClock;
   onChange?: SessionChangeListener | undefined;
-}
-
-/** Credentials for a login. */
-export interface Credentials {
-  usernameOrEmail: string;
-  password: string;
 }
 
 /**
@@ -101,7 +95,7 @@ export class SessionMachine {
     return this.#flight(`recover:${generation}`, () => this.#recover(generation));
   }
 
-  login(credentials: Credentials): Promise<Session> {
+  login(credentials: LoginCredentials): Promise<Session> {
     return this.#enqueue(() => this.#login(credentials));
   }
 
@@ -201,7 +195,7 @@ export class SessionMachine {
     await this.#commit(next, 'refresh');
   }
 
-  async #login(credentials: Credentials): Promise<Session> {
+  async #login(credentials: LoginCredentials): Promise<Session> {
     await this.#load();
     return this.#withLease(async () => {
       await this.#sync(true);

@@ -2,8 +2,8 @@ import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
-import { createBettermodeClient, type BettermodeClient, type Session } from './index';
-import { testMembers } from './testing/members';
+import { createBettermodeClient, type BettermodeClient, type Session } from '../index';
+import { testMembers } from '../test-support/members';
 
 // Each race runs 200 trials: a client whose 2 s token is due starts a refresh with a query, and the
 // user's action (login, logout, login as another member) is called at a random offset around it,

@@ -15,6 +15,12 @@ export interface Session {
  * Why the session changed, as told to `onSessionChange`. A change made by another holder of a
  * shared storage is reported with that holder's reason.
  */
+/** A member's credentials for a login: sent as variables of `loginNetwork`, never kept. */
+export interface LoginCredentials {
+  usernameOrEmail: string;
+  password: string;
+}
+
 export type SessionChangeReason = 'guest' | 'login' | 'refresh' | 'logout' | 'session-expired';
 
 /** Called after every session change; null means no session (after a logout). */

@@ -1,19 +1,19 @@
 import { LoginNetworkSource, LogoutNetworkSource, TokensSource, type AuthTokenFieldsFragment, type TokensQueryVariables } from '@bettermode-kit/operations';
-import { BettermodeError, InvalidResponseError } from './bettermode-error';
-import { ClientErrorCode } from './error-codes';
-import { storedSessionFrom, type StoredSession } from './session';
-import { resendIfLost, sendTokenOperation } from './send-token-operation';
+import { InvalidResponseError } from '../errors/bettermode-error';
+import { ClientErrorCode } from '../errors/error-codes';
+import { storedSessionFrom, type LoginCredentials, type StoredSession } from './session';
+import { resendIfLost, sendTokenOperation } from './token-operation';
 import type { SessionClock } from './session-clock';
-import type { Transport } from './transport/transport';
+import type { Transport } from '../transport/transport';
 
-/** The calls that obtain and end tokens; each throws a typed {@link BettermodeError}. */
+/** The calls that obtain and end tokens; each throws a typed `BettermodeError`. */
 export interface TokenApi {
   /** A new session of the client's own kind: a guest's (`tokens(networkDomain | networkId)`), or an app's (`limitedToken`). */
   start(): Promise<StoredSession>;
   /** The next tokens of a member session: `tokens(refreshToken)`. */
   refresh(refreshToken: string): Promise<StoredSession>;
   /** `loginNetwork`, sent with `bearer` (a guest's or a member's access token). */
-  login(credentials: { usernameOrEmail: string; password: string }, bearer: string): Promise<StoredSession>;
+  login(credentials: LoginCredentials, bearer: string): Promise<StoredSession>;
   /** `logoutNetwork(sessionId)`, sent with an access token of that session. */
   logout(sessionId: string, bearer: string): Promise<void>;
 }

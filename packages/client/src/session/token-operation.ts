@@ -1,7 +1,8 @@
-import { BettermodeError, HttpError, NetworkError } from './bettermode-error';
-import { errorFromAnswer, errorFromFailure, readGraphqlAnswer } from './graphql-answer';
+import { HttpError, NetworkError } from '../errors/bettermode-error';
+import { errorFromAnswer } from '../http/graphql-answer';
+import { postGraphql } from '../http/post-graphql';
 import type { SessionClock } from './session-clock';
-import type { Transport } from './transport/transport';
+import type { Transport } from '../transport/transport';
 
 /** Where token operations go, and the clock that learns the round trip from each. */
 export interface TokenOperationTarget {
@@ -25,24 +26,15 @@ export interface TokenOperation {
 }
 
 /**
- * Sends a token operation straight over the transport and reads its answer: `data` with the
+ * Sends a token operation on the client's one GraphQL path and reads its answer: `data` with the
  * times it was sent and answered, or a typed {@link BettermodeError} with no secret in it.
  */
 export async function sendTokenOperation({ transport, url, timeoutMs, clock }: TokenOperationTarget, operation: TokenOperation) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-  if (operation.authorization) headers.authorization = operation.authorization;
   const body = JSON.stringify({ query: operation.query, operationName: operation.operationName, variables: operation.variables });
-  const sentAt = Date.now();
-  let response;
-  try {
-    response = await transport.send({ url, body, headers, timeoutMs, idempotent: operation.idempotent });
-  } catch (failure) {
-    throw errorFromFailure(failure);
-  }
-  const receivedAt = Date.now();
-  clock.observeRoundTrip(receivedAt - sentAt);
-  const answer = readGraphqlAnswer(response);
-  if (answer instanceof BettermodeError) throw answer;
+  const exchange = await postGraphql(transport, { url, body, authorization: operation.authorization, timeoutMs, idempotent: operation.idempotent });
+  if (exchange.receivedAt !== undefined) clock.observeRoundTrip(exchange.receivedAt - exchange.sentAt);
+  if (exchange.failure) throw exchange.failure;
+  const { answer, sentAt, receivedAt } = exchange;
   if (answer.errors?.length) throw errorFromAnswer(answer, operation.secrets);
   return { data: answer.data ?? {}, sentAt, receivedAt };
 }

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createBettermodeClient } from './index';
-import { fileStorage } from './node';
+import { createBettermodeClient } from '../index';
+import { fileStorage } from '../node';
 
 describe('fileStorage', () => {
   let emulator: Emulator;

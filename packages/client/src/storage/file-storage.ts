@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { lock as lockFile } from 'proper-lockfile';
 import { LeaseMutex } from './lease-mutex';
 import type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
-import { packageName } from './package-name';
+import { packageName } from '../errors/package-name';
 
 /** Options of {@link fileStorage}. */
 export interface FileStorageOptions {

@@ -1,4 +1,4 @@
-import type { SessionStorage } from '../packages/client/src/session-storage';
+import type { SessionStorage } from './session-storage';
 
 /** One check of the storage contract; throws when the storage breaks it. */
 export interface ConformanceCheck {

@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { sessionStorageConformance, type OpenHolder } from '../../../testing/session-storage-conformance';
-import { memoryStorage, webStorage, type SessionStorage, type WebStorageLike } from './index';
-import { fileStorage } from './node';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import { runReadmeSection } from '../../../../testing/run-readme-usage';
+import { sessionStorageConformance, type OpenHolder } from '../testing';
+import { memoryStorage, webStorage, type SessionStorage, type WebStorageLike } from '../index';
+import { fileStorage } from '../node';
 
 const folders: string[] = [];
 afterAll(async () => {
@@ -44,4 +46,15 @@ for (const [name, fresh] of [['memoryStorage', memory], ['fileStorage', file], [
 
 test('webStorage needs a Web Storage object', () => {
   expect(() => webStorage(undefined as never)).toThrow(/^@bettermode-kit\/client: webStorage\(\) needs a Web Storage object/);
+});
+
+test("the README's storage of one's own passes the published conformance suite", async () => {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    await runReadmeSection(fileURLToPath(new URL('../..', import.meta.url)), 'Testing a storage of your own');
+    const passed = log.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith('ok - '));
+    expect(passed).toHaveLength(sessionStorageConformance(async () => () => memoryStorage()).length);
+  } finally {
+    log.mockRestore();
+  }
 });

@@ -6,18 +6,18 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startWorker, type SessionWorker, type WorkerReport } from '../../../testing/shared-session-harness';
-import { distinct } from './testing/distinct';
-import { createBettermodeClient, memoryStorage } from './index';
-import { fileStorage } from './node';
+import { startWorker, type SessionWorker, type WorkerReport } from '../../../../testing/shared-session-harness';
+import { distinct } from '../test-support/distinct';
+import { createBettermodeClient, memoryStorage } from '../index';
+import { fileStorage } from '../node';
 
 // One session shared by many holders. The emulator's reuse grace window is off: any refresh token
 // spent twice revokes the session, so only real coordination (lease, re-read, adopt) passes.
 const tokenSeconds = 2;
 const expiries = 5;
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
-const clientModule = pathToFileURL(join(import.meta.dirname, '../dist/node/index.js')).href;
-const nodeModule = pathToFileURL(join(import.meta.dirname, '../dist/node/node.js')).href;
+const clientModule = pathToFileURL(join(import.meta.dirname, '../../dist/node/index.js')).href;
+const nodeModule = pathToFileURL(join(import.meta.dirname, '../../dist/node/node.js')).href;
 
 let emulator: Emulator;
 let folder: string;
@@ -104,7 +104,7 @@ describe(`holders of one session across ${expiries} expiries of a ${tokenSeconds
   });
 });
 
-test('a logout in one process: the other 7 are guests by their next operation, at most one Unauthorized each', async () => {
+test('a logout in one process: the other 7 are guests by their next operation, at most one Unauthorized per holder', async () => {
   const liveBefore = emulator.stats().liveSessions;
   const sessionPath = await sharedFileSession('logout');
   const started = await fileWorkers(8, sessionPath);
@@ -124,7 +124,8 @@ test('a logout in one process: the other 7 are guests by their next operation, a
     expect(report.session).toMatchObject({ kind: 'guest' });
   }
   expect(others.length).toBe(7);
-  expect(emulator.stats().unauthorized).toBeLessThanOrEqual(7);
+  // At most one per holder: the one logging out may also have had an operation in flight.
+  expect(emulator.stats().unauthorized).toBeLessThanOrEqual(started.length);
   expect(emulator.stats().liveSessions).toBe(liveBefore);
 });
 

@@ -1,6 +1,6 @@
 import { LeaseMutex } from './lease-mutex';
 import type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
-import { packageName } from './package-name';
+import { packageName } from '../errors/package-name';
 
 /** The part of the Web Storage API the client needs (`localStorage`, `sessionStorage`). */
 export interface WebStorageLike {

@@ -1,5 +1,5 @@
-import { parseStoredValue, serializeSession, type StoredSession } from '../session';
-import type { SessionStorage } from '../session-storage';
+import { parseStoredValue, serializeSession, type StoredSession } from '../session/session';
+import type { SessionStorage } from '../storage/session-storage';
 
 /** The session a storage holds, tokens included, as a test may read it. */
 export async function readStoredSession(storage: SessionStorage): Promise<StoredSession | null> {

@@ -1,4 +1,4 @@
-import { WorkList, type WorkListLinks } from '../work-list';
+import { WorkList, type WorkListLinks } from './work-list';
 import { TransportFailure, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 /**

@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type * as Https from 'node:https';
-import { WorkList } from '../work-list';
+import { WorkList } from './work-list';
 import { TransportFailure, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 /** Options of {@link nodeTransport}. */
