@@ -10,8 +10,8 @@ test('pnpm start walks the document flow on the embedded emulator and prints no 
   const run = quickstart({});
   expect(run.status, run.stderr).toBe(0);
   const lines = run.stdout.split('\n');
-  expect(lines.find((line) => line.startsWith('1. guest'))).toMatch(/token eyJhbGci…  role Guest, 8 scopes .*\[2 HTTP requests\]$/);
-  expect(lines.find((line) => line.startsWith('2. login'))).toMatch(/John Smith, role Admin \(scopes \*\)  \[1 HTTP request\]$/);
+  expect(lines.find((line) => line.startsWith('1. guest'))).toMatch(/token eyJhbGci… {2}role Guest, 8 scopes .*\[2 HTTP requests\]$/);
+  expect(lines.find((line) => line.startsWith('2. login'))).toMatch(/John Smith, role Admin \(scopes \*\) {2}\[1 HTTP request\]$/);
   expect(lines.find((line) => line.startsWith('3. authMember'))).toMatch(/John Smith \(@bettermodeuser.*\[1 HTTP request\]$/);
   expect(lines.find((line) => line.startsWith('4. logout'))).toMatch(/revoked on the server.*\[1 HTTP request\]$/);
   expect(run.stdout).not.toMatch(/eyJ[\w-]{8,}\.[\w-]+\.[\w-]+/);

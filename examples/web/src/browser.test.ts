@@ -40,7 +40,7 @@ async function openTab(): Promise<Page> {
 /** The element's text once it matches `expected` (or whatever it last was, after `timeoutMs`). */
 async function textOf(page: Page, testId: string, expected: string | RegExp, timeoutMs = 10_000): Promise<string | null> {
   const deadline = Date.now() + timeoutMs;
-  let seen: string | null = null;
+  let seen: string | null;
   do {
     seen = await page.getByTestId(testId).textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null);
     if (seen !== null && (typeof expected === 'string' ? seen === expected : expected.test(seen))) return seen;

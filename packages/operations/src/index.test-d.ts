@@ -1,11 +1,11 @@
 import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
 import { describe, expectTypeOf, test } from 'vitest';
 import {
-  AuthMemberDocument,
-  LoginNetworkDocument,
-  LogoutNetworkDocument,
-  NetworkPublicInfoDocument,
-  TokensDocument,
+  type AuthMemberDocument,
+  type LoginNetworkDocument,
+  type LogoutNetworkDocument,
+  type NetworkPublicInfoDocument,
+  type TokensDocument,
   type LoginNetworkMutationVariables,
   type RoleType,
 } from './index';
