@@ -29,12 +29,22 @@ export async function startRedisServer(): Promise<TestRedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      'redis-server',
+      ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     await new Promise<void>((resolve, reject) => {
-      child?.once('error', (error) => reject(new Error(`redis-server could not start (${error.message}): install it (apt-get install redis-server) or set BETTERMODE_KIT_REDIS_URL`)));
+      child?.once('error', (error) =>
+        reject(
+          new Error(
+            `redis-server could not start (${error.message}): install it (apt-get install redis-server) or set BETTERMODE_KIT_REDIS_URL`,
+          ),
+        ),
+      );
       child?.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) resolve();

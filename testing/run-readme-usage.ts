@@ -18,14 +18,22 @@ export async function runReadmeUsage(packageFolder: string, scope: Record<string
  * Runs the first TypeScript block under the `## heading` section of a package README, like
  * {@link runReadmeUsage}; resolves to what the block exports as default (a Worker's `{ fetch }`).
  */
-export async function runReadmeSection(packageFolder: string, heading: string, scope: Record<string, unknown> = {}): Promise<unknown> {
+export async function runReadmeSection(
+  packageFolder: string,
+  heading: string,
+  scope: Record<string, unknown> = {},
+): Promise<unknown> {
   const readme = await readFile(join(packageFolder, 'README.md'), 'utf8');
-  const section = readme.split(new RegExp(`^## ${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'))[1]?.split(/^## /m)[0];
+  const section = readme
+    .split(new RegExp(`^## ${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'))[1]
+    ?.split(/^## /m)[0];
   const snippet = section?.match(/```ts\n([\s\S]*?)```/)?.[1];
   if (!snippet) throw new Error(`${packageFolder}/README.md has no \`\`\`ts block under "## ${heading}"`);
   const lines = snippet.split('\n');
   const imports = lines.filter((line) => line.startsWith('import '));
-  const body = lines.filter((line) => !line.startsWith('import ')).map((line) => line.replace(/^export default /, 'return '));
+  const body = lines
+    .filter((line) => !line.startsWith('import '))
+    .map((line) => line.replace(/^export default /, 'return '));
   const source = [
     ...imports,
     `export default async function usage({ ${Object.keys(scope).join(', ')} }: Record<string, any>) {`,
@@ -38,7 +46,9 @@ export async function runReadmeSection(packageFolder: string, heading: string, s
   const file = join(packageFolder, `.readme-usage-${randomBytes(4).toString('hex')}.mjs`);
   await writeFile(file, outputText);
   try {
-    const module = (await import(pathToFileURL(file).href)) as { default: (scope: Record<string, unknown>) => Promise<unknown> };
+    const module = (await import(pathToFileURL(file).href)) as {
+      default: (scope: Record<string, unknown>) => Promise<unknown>;
+    };
     return await module.default(scope);
   } finally {
     await rm(file, { force: true });

@@ -43,7 +43,14 @@ export async function startWorker(options: {
       ENDPOINT: options.endpoint,
       RATE: String(options.rate ?? 20),
       ...(options.app
-        ? { APP_MODULE: options.app.module, APP: JSON.stringify({ clientId: options.app.clientId, clientSecret: options.app.clientSecret, networkId: options.app.networkId }) }
+        ? {
+            APP_MODULE: options.app.module,
+            APP: JSON.stringify({
+              clientId: options.app.clientId,
+              clientSecret: options.app.clientSecret,
+              networkId: options.app.networkId,
+            }),
+          }
         : {}),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -65,7 +72,9 @@ export async function startWorker(options: {
       const earlier = seen.findIndex((line) => line.startsWith(prefix));
       if (earlier >= 0) return resolve(seen.splice(earlier, 1)[0] as string);
       waiting.push({ prefix, resolve });
-      child.once('exit', (code) => reject(new Error(`the worker exited (${code}) before printing "${prefix}": ${stderr}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`the worker exited (${code}) before printing "${prefix}": ${stderr}`)),
+      );
     });
   await next('ready');
   return {

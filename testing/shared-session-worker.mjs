@@ -23,15 +23,48 @@ if (process.env.APP) {
     storages.push(created);
     return created;
   };
-  bm = createBettermodeAppClient({ endpoint: process.env.ENDPOINT, ...JSON.parse(process.env.APP), tokenStorage, requestTimeoutMs: 5000 });
+  bm = createBettermodeAppClient({
+    endpoint: process.env.ENDPOINT,
+    ...JSON.parse(process.env.APP),
+    tokenStorage,
+    requestTimeoutMs: 5000,
+  });
   storage = { lock: () => storages[0].lock(), close: () => Promise.all(storages.map((each) => each.close?.())) };
   bm.logout = async () => undefined;
   bm.getSession = async () => ({ kind: 'app', member: { username: 'app' } });
 } else {
   storage = storageFactory(...storageArgs);
-  bm = createBettermodeClient({ endpoint: process.env.ENDPOINT, networkDomain: 'community.bettermode.io', storage, requestTimeoutMs: 5000 });
+  bm = createBettermodeClient({
+    endpoint: process.env.ENDPOINT,
+    networkDomain: 'community.bettermode.io',
+    storage,
+    requestTimeoutMs: 5000,
+  });
 }
-const AuthMember = { kind: 'Document', definitions: [{ kind: 'OperationDefinition', operation: 'query', name: { kind: 'Name', value: 'AuthMember' }, variableDefinitions: [], selectionSet: { kind: 'SelectionSet', selections: [{ kind: 'Field', name: { kind: 'Name', value: 'authMember' }, selectionSet: { kind: 'SelectionSet', selections: [{ kind: 'Field', name: { kind: 'Name', value: 'username' } }] } }] } }] };
+const AuthMember = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'AuthMember' },
+      variableDefinitions: [],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'authMember' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'Field', name: { kind: 'Name', value: 'username' } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+};
 
 const operations = [];
 const errors = {};
@@ -67,7 +100,14 @@ lines.on('line', async (line) => {
     // Let the operations in flight end.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const session = await bm.getSession().catch(() => null);
-    console.log(JSON.stringify({ operations, errors, warnings, session: session && { kind: session.kind, username: session.member.username } }));
+    console.log(
+      JSON.stringify({
+        operations,
+        errors,
+        warnings,
+        session: session && { kind: session.kind, username: session.member.username },
+      }),
+    );
     bm.close();
     storage.close?.();
     lines.close();

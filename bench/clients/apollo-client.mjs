@@ -4,7 +4,9 @@ import { AuthMemberDocument, LoginNetworkDocument, TokensDocument } from '@bette
 
 function create(endpoint, initialToken) {
   let token = initialToken;
-  const auth = setContext((_, { headers }) => ({ headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } }));
+  const auth = setContext((_, { headers }) => ({
+    headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  }));
   const client = new ApolloClient({
     link: auth.concat(new HttpLink({ uri: endpoint })),
     cache: new InMemoryCache(),
@@ -18,7 +20,10 @@ export async function loginFlow({ endpoint, networkDomain, usernameOrEmail, pass
   const { client, setToken } = create(endpoint);
   const guest = await client.query({ query: TokensDocument, variables: { networkDomain } });
   setToken(guest.data.tokens.accessToken);
-  const login = await client.mutate({ mutation: LoginNetworkDocument, variables: { input: { usernameOrEmail, password } } });
+  const login = await client.mutate({
+    mutation: LoginNetworkDocument,
+    variables: { input: { usernameOrEmail, password } },
+  });
   setToken(login.data.loginNetwork.accessToken);
   const { data } = await client.query({ query: AuthMemberDocument });
   client.stop();
@@ -27,5 +32,8 @@ export async function loginFlow({ endpoint, networkDomain, usernameOrEmail, pass
 
 export async function createRequester({ endpoint, token }) {
   const { client } = create(endpoint, token);
-  return { request: (index) => client.query({ query: AuthMemberDocument, variables: { requestId: index } }), close: () => client.stop() };
+  return {
+    request: (index) => client.query({ query: AuthMemberDocument, variables: { requestId: index } }),
+    close: () => client.stop(),
+  };
 }

@@ -4,4 +4,5 @@ export const tokensQuery =
   'query Tokens($networkDomain: String) { tokens(networkDomain: $networkDomain) { accessToken refreshToken role { id name type scopes } member { id name username activeSession { id } } } }';
 export const loginMutation =
   'mutation LoginNetwork($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken refreshToken role { id name type scopes } member { id name username activeSession { id } } } }';
-export const authMemberQuery = 'query AuthMember { authMember { id name username email status role { id name type scopes } } }';
+export const authMemberQuery =
+  'query AuthMember { authMember { id name username email status role { id name type scopes } } }';

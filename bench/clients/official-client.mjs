@@ -6,7 +6,10 @@ export async function loginFlow({ endpoint, networkDomain, usernameOrEmail, pass
   const client = new GraphqlClient({ graphqlUrl: endpoint });
   const { tokens } = await client.authorizedRequest({ query: tokensQuery, variables: { networkDomain } });
   client.setToken(tokens.accessToken);
-  const { loginNetwork } = await client.authorizedRequest({ query: loginMutation, variables: { input: { usernameOrEmail, password } } });
+  const { loginNetwork } = await client.authorizedRequest({
+    query: loginMutation,
+    variables: { input: { usernameOrEmail, password } },
+  });
   client.setToken(loginNetwork.accessToken);
   const { authMember } = await client.authorizedRequest({ query: authMemberQuery });
   return authMember.name;
@@ -14,5 +17,8 @@ export async function loginFlow({ endpoint, networkDomain, usernameOrEmail, pass
 
 export async function createRequester({ endpoint, token }) {
   const client = new GraphqlClient({ graphqlUrl: endpoint, accessToken: token });
-  return { request: (index) => client.authorizedRequest({ query: authMemberQuery, variables: { requestId: index } }), close() {} };
+  return {
+    request: (index) => client.authorizedRequest({ query: authMemberQuery, variables: { requestId: index } }),
+    close() {},
+  };
 }

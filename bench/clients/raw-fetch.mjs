@@ -13,7 +13,8 @@ async function post(endpoint, query, variables, token) {
 
 export async function loginFlow({ endpoint, networkDomain, usernameOrEmail, password }) {
   const guest = (await post(endpoint, tokensQuery, { networkDomain })).tokens.accessToken;
-  const member = (await post(endpoint, loginMutation, { input: { usernameOrEmail, password } }, guest)).loginNetwork.accessToken;
+  const member = (await post(endpoint, loginMutation, { input: { usernameOrEmail, password } }, guest)).loginNetwork
+    .accessToken;
   return (await post(endpoint, authMemberQuery, {}, member)).authMember.name;
 }
 

@@ -11,7 +11,8 @@ function create(endpoint, initialToken) {
     requestPolicy: 'network-only',
     exchanges: [
       authExchange(async (utils) => ({
-        addAuthToOperation: (operation) => (token ? utils.appendHeaders(operation, { Authorization: `Bearer ${token}` }) : operation),
+        addAuthToOperation: (operation) =>
+          token ? utils.appendHeaders(operation, { Authorization: `Bearer ${token}` }) : operation,
         didAuthError: (error) => error.graphQLErrors.some((graphQLError) => graphQLError.message === 'Unauthorized'),
         refreshAuth: async () => {},
       })),
@@ -30,7 +31,10 @@ const data = async (source) => {
 export async function loginFlow({ endpoint, networkDomain, usernameOrEmail, password }) {
   const { client, setToken } = create(endpoint);
   setToken((await data(client.query(TokensDocument, { networkDomain }))).tokens.accessToken);
-  setToken((await data(client.mutation(LoginNetworkDocument, { input: { usernameOrEmail, password } }))).loginNetwork.accessToken);
+  setToken(
+    (await data(client.mutation(LoginNetworkDocument, { input: { usernameOrEmail, password } }))).loginNetwork
+      .accessToken,
+  );
   return (await data(client.query(AuthMemberDocument, {}))).authMember.name;
 }
 

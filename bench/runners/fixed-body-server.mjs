@@ -6,12 +6,24 @@ const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url
 const now = Math.floor(Date.now() / 1000);
 const accessToken = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ id: '9FWKl7Y1rB', networkId: 'NtT0FkLxxi', iat: now, exp: now + 24 * 3600 })}.c2lnbmF0dXJl`;
 const role = { id: 'roleAdmin01', name: 'Admin', type: 'admin', scopes: ['*'] };
-const authToken = { accessToken, refreshToken: 'refresh', role, member: { id: '9FWKl7Y1rB', name: 'John Smith', username: 'bettermodeuser', activeSession: { id: 's1' } } };
+const authToken = {
+  accessToken,
+  refreshToken: 'refresh',
+  role,
+  member: { id: '9FWKl7Y1rB', name: 'John Smith', username: 'bettermodeuser', activeSession: { id: 's1' } },
+};
 const body = JSON.stringify({
   data: {
     tokens: authToken,
     loginNetwork: authToken,
-    authMember: { id: '9FWKl7Y1rB', name: 'John Smith', username: 'bettermodeuser', email: 'bettermodeuser@example.com', status: 'VERIFIED', role },
+    authMember: {
+      id: '9FWKl7Y1rB',
+      name: 'John Smith',
+      username: 'bettermodeuser',
+      email: 'bettermodeuser@example.com',
+      status: 'VERIFIED',
+      role,
+    },
   },
 });
 

@@ -6,7 +6,13 @@ const [clientName, endpoint, networkDomain, token, concurrencyText, countText] =
 const concurrency = Number(concurrencyText);
 const count = Number(countText);
 const { createRequester } = await import(`../clients/${clientName}.mjs`);
-const requester = await createRequester({ endpoint, networkDomain, token, usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
+const requester = await createRequester({
+  endpoint,
+  networkDomain,
+  token,
+  usernameOrEmail: 'bettermodeuser',
+  password: 'bettermodepassword',
+});
 
 async function drive(total, offset) {
   let next = 0;
@@ -37,5 +43,13 @@ const cpu = process.cpuUsage(cpuBefore);
 requester.close();
 // The client's own CPU (user + system) per request; the server runs in another process.
 const cpuMicrosPerRequest = (cpu.user + cpu.system) / count;
-console.log(JSON.stringify({ requestsPerSecond: (count / elapsedMs) * 1000, meanLatencyMs, cpuMicrosPerRequest, failures, maxRssKb: peakRssKb() }));
+console.log(
+  JSON.stringify({
+    requestsPerSecond: (count / elapsedMs) * 1000,
+    meanLatencyMs,
+    cpuMicrosPerRequest,
+    failures,
+    maxRssKb: peakRssKb(),
+  }),
+);
 process.exit(0);

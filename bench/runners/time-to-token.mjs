@@ -6,7 +6,12 @@ const [clientName, endpoint, networkDomain] = process.argv.slice(2);
 const importStarted = performance.now();
 const { loginFlow } = await import(`../clients/${clientName}.mjs`);
 const importMs = performance.now() - importStarted;
-const name = await loginFlow({ endpoint, networkDomain, usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
+const name = await loginFlow({
+  endpoint,
+  networkDomain,
+  usernameOrEmail: 'bettermodeuser',
+  password: 'bettermodepassword',
+});
 if (name !== 'John Smith') throw new Error(`unexpected member ${name}`);
 console.log(JSON.stringify({ importMs, toMemberMs: performance.now(), maxRssKb: peakRssKb() }));
 process.exit(0);

@@ -18,7 +18,16 @@ import { startWorker, type SessionWorker } from '../../testing/shared-session-ha
 
 export const benchDir = fileURLToPath(new URL('..', import.meta.url));
 export const repoRoot = join(benchDir, '..');
-export const clients = ['bettermode-kit', 'bettermode-kit-fetch', 'official-client', 'graphql-request', 'apollo-client', 'urql-exchange-auth', 'raw-fetch', 'raw-node-http'] as const;
+export const clients = [
+  'bettermode-kit',
+  'bettermode-kit-fetch',
+  'official-client',
+  'graphql-request',
+  'apollo-client',
+  'urql-exchange-auth',
+  'raw-fetch',
+  'raw-node-http',
+] as const;
 export type ClientName = (typeof clients)[number];
 const repetitions = 3;
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
@@ -31,16 +40,28 @@ export interface Spread {
 
 export const spread = (values: number[]): Spread => {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)] as number, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+  return {
+    median: sorted[Math.floor(sorted.length / 2)] as number,
+    min: sorted[0] as number,
+    max: sorted[sorted.length - 1] as number,
+  };
 };
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Runs a command and resolves to its stdout and wall time; rejects with its output on failure. */
-export async function runCommand(command: string, args: string[], cwd: string): Promise<{ stdout: string; output: string; code: number | null; wallMs: number }> {
+export async function runCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ stdout: string; output: string; code: number | null; wallMs: number }> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  const child = spawn(command, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
   let stdout = '';
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), (output += chunk.toString())));
@@ -50,7 +71,11 @@ export async function runCommand(command: string, args: string[], cwd: string): 
 }
 
 export async function runJson<T>(script: string, args: string[]): Promise<T> {
-  const { stdout, output, code } = await runCommand(process.execPath, [join(benchDir, 'runners', script), ...args], benchDir);
+  const { stdout, output, code } = await runCommand(
+    process.execPath,
+    [join(benchDir, 'runners', script), ...args],
+    benchDir,
+  );
   if (code !== 0) throw new Error(`${script} ${args.join(' ')} failed:\n${output.slice(-2000)}`);
   return JSON.parse(stdout.trim().split('\n').pop() as string) as T;
 }
@@ -72,11 +97,19 @@ export async function roundTrips() {
 
     const folder = await mkdtemp(join(tmpdir(), 'bench-session-'));
     const path = join(folder, 'session.json');
-    const first = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: fileStorage(path) });
+    const first = createBettermodeClient({
+      endpoint: emulator.url,
+      networkDomain: emulator.networkDomain,
+      storage: fileStorage(path),
+    });
     await first.login(member);
     first.close();
     emulator.resetStats();
-    const restarted = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: fileStorage(path) });
+    const restarted = createBettermodeClient({
+      endpoint: emulator.url,
+      networkDomain: emulator.networkDomain,
+      storage: fileStorage(path),
+    });
     await restarted.query(AuthMemberDocument, {});
     const restartTokens = emulator.stats().byField.tokens ?? 0;
     restarted.close();
@@ -102,7 +135,12 @@ export async function acrossExpiry() {
       failed += results.filter((result) => result.status === 'rejected').length;
       await sleep(500);
     }
-    return { operations, failed, refreshRequests: emulator.stats().byField.tokens ?? 0, unauthorized: emulator.stats().unauthorized };
+    return {
+      operations,
+      failed,
+      refreshRequests: emulator.stats().byField.tokens ?? 0,
+      unauthorized: emulator.stats().unauthorized,
+    };
   } finally {
     bm.close();
     await emulator.stop();
@@ -131,16 +169,40 @@ export async function costPerRequest(emulatorUrl: string, memberToken: string, f
   ] as const) {
     for (const concurrency of [1, 32] as const) {
       const count = requestCounts[server][concurrency];
-      type Run = { requestsPerSecond: number; meanLatencyMs: number; cpuMicrosPerRequest: number; failures: number; maxRssKb: number };
+      type Run = {
+        requestsPerSecond: number;
+        meanLatencyMs: number;
+        cpuMicrosPerRequest: number;
+        failures: number;
+        maxRssKb: number;
+      };
       const runs = new Map<ClientName, Run[]>(clients.map((client) => [client, []]));
       // An untimed run first: the server's own JIT has settled before the first client is timed.
-      await runJson<Run>('measure-requests.mjs', ['raw-node-http', url, 'community.bettermode.io', token, String(concurrency), String(count)]);
+      await runJson<Run>('measure-requests.mjs', [
+        'raw-node-http',
+        url,
+        'community.bettermode.io',
+        token,
+        String(concurrency),
+        String(count),
+      ]);
       // Round robin, each round starting one client further: a slow spell of this shared machine
       // then falls on every client alike, not on whichever happened to run all its repetitions in it.
       for (let repetition = 0; repetition < costRepetitions; repetition += 1) {
         for (let turn = 0; turn < clients.length; turn += 1) {
           const client = clients[(turn + repetition) % clients.length] as ClientName;
-          runs.get(client)?.push(await runJson<Run>('measure-requests.mjs', [client, url, 'community.bettermode.io', token, String(concurrency), String(count)]));
+          runs
+            .get(client)
+            ?.push(
+              await runJson<Run>('measure-requests.mjs', [
+                client,
+                url,
+                'community.bettermode.io',
+                token,
+                String(concurrency),
+                String(count),
+              ]),
+            );
         }
       }
       for (const client of clients) {
@@ -155,7 +217,9 @@ export async function costPerRequest(emulatorUrl: string, memberToken: string, f
           failures: clientRuns.reduce((sum, run) => sum + run.failures, 0),
           maxRssKb: Math.max(...clientRuns.map((run) => run.maxRssKb)),
         });
-        log(`cost: ${server} c=${concurrency} ${client}: ${round(rows.at(-1)?.requestsPerSecond.median ?? 0, 0)} req/s, ${round(rows.at(-1)?.cpuMicrosPerRequest.median ?? 0, 0)} µs CPU/request`);
+        log(
+          `cost: ${server} c=${concurrency} ${client}: ${round(rows.at(-1)?.requestsPerSecond.median ?? 0, 0)} req/s, ${round(rows.at(-1)?.cpuMicrosPerRequest.median ?? 0, 0)} µs CPU/request`,
+        );
       }
     }
   }
@@ -167,10 +231,22 @@ export async function costPerRequest(emulatorUrl: string, memberToken: string, f
  * the same workers as the shared-session tests, the emulator's reuse grace off.
  */
 export async function sharedSessions() {
-  const rows: { storage: string; processes: number; expiries: number; operations: number; failures: number; refreshes: number; unauthorized: number; revokedByReuse: number; note?: string }[] = [];
+  const rows: {
+    storage: string;
+    processes: number;
+    expiries: number;
+    operations: number;
+    failures: number;
+    refreshes: number;
+    unauthorized: number;
+    revokedByReuse: number;
+    note?: string;
+  }[] = [];
   const require = createRequire(import.meta.url);
   const clientModule = pathToFileURL(require.resolve('@bettermode-kit/client').replace(/index\.cjs$/, 'index.js')).href;
-  const nodeModule = pathToFileURL(require.resolve('@bettermode-kit/client/node').replace(/node\.cjs$/, 'node.js')).href;
+  const nodeModule = pathToFileURL(
+    require.resolve('@bettermode-kit/client/node').replace(/node\.cjs$/, 'node.js'),
+  ).href;
   const redisModule = pathToFileURL(join(repoRoot, 'packages/redis-storage/dist/index.js')).href;
   const processes = 8;
   const expiries = 5;
@@ -187,7 +263,17 @@ export async function sharedSessions() {
         try {
           redis = await startRedisServer();
         } catch (error) {
-          rows.push({ storage, processes, expiries, operations: 0, failures: 0, refreshes: 0, unauthorized: 0, revokedByReuse: 0, note: `not measured: ${(error as Error).message}` });
+          rows.push({
+            storage,
+            processes,
+            expiries,
+            operations: 0,
+            failures: 0,
+            refreshes: 0,
+            unauthorized: 0,
+            revokedByReuse: 0,
+            note: `not measured: ${(error as Error).message}`,
+          });
           continue;
         }
         storageModule = redisModule;
@@ -195,12 +281,24 @@ export async function sharedSessions() {
         storageArgs = [{ url: redis.url, key: 'bench:session', leaseMs: 3000 }];
       }
       const factories = storage === 'redis' ? await import(redisModule) : await import(nodeModule);
-      const first = (factories as Record<string, (...args: unknown[]) => { close?: () => Promise<void> }>)[storageExport]?.(...storageArgs);
-      const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: first as never });
+      const first = (factories as Record<string, (...args: unknown[]) => { close?: () => Promise<void> }>)[
+        storageExport
+      ]?.(...storageArgs);
+      const bm = createBettermodeClient({
+        endpoint: emulator.url,
+        networkDomain: emulator.networkDomain,
+        storage: first as never,
+      });
       await bm.login(member);
       bm.close();
       await first?.close?.();
-      workers.push(...(await Promise.all(Array.from({ length: processes }, () => startWorker({ clientModule, storageModule, storageExport, storageArgs, endpoint: emulator.url })))));
+      workers.push(
+        ...(await Promise.all(
+          Array.from({ length: processes }, () =>
+            startWorker({ clientModule, storageModule, storageExport, storageArgs, endpoint: emulator.url }),
+          ),
+        )),
+      );
       await sleep(2000);
       emulator.resetStats();
       for (const worker of workers) worker.send('run');
@@ -212,7 +310,10 @@ export async function sharedSessions() {
         processes,
         expiries,
         operations: reports.reduce((sum, report) => sum + report.operations.length, 0),
-        failures: reports.reduce((sum, report) => sum + report.operations.filter((operation) => operation.error).length, 0),
+        failures: reports.reduce(
+          (sum, report) => sum + report.operations.filter((operation) => operation.error).length,
+          0,
+        ),
         refreshes: stats.refreshes,
         unauthorized: stats.unauthorized,
         revokedByReuse: stats.revokedByReuse,
@@ -246,14 +347,24 @@ export async function coldStart(emulatorUrl: string) {
 }
 
 export async function bundleSizes() {
-  const rows: { client: ClientName; minifiedBytes: number | null; gzipBytes: number | null; ownMinifiedBytes?: number; note?: string }[] = [];
+  const rows: {
+    client: ClientName;
+    minifiedBytes: number | null;
+    gzipBytes: number | null;
+    ownMinifiedBytes?: number;
+    note?: string;
+  }[] = [];
   for (const client of clients) {
     if (client === 'raw-node-http') {
       rows.push({ client, minifiedBytes: null, gzipBytes: null, note: 'Node only' });
       continue;
     }
     const result = await build({
-      stdin: { contents: `export { loginFlow } from './clients/${client}.mjs';`, resolveDir: benchDir, sourcefile: 'entry.mjs' },
+      stdin: {
+        contents: `export { loginFlow } from './clients/${client}.mjs';`,
+        resolveDir: benchDir,
+        sourcefile: 'entry.mjs',
+      },
       bundle: true,
       minify: true,
       platform: 'browser',
@@ -266,17 +377,33 @@ export async function bundleSizes() {
     const code = result.outputFiles[0]?.contents ?? new Uint8Array();
     // The bytes of bettermode-kit's own packages (client, operations) in the output.
     const inputs = Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {});
-    const ownMinifiedBytes = inputs.filter(([path]) => /packages\/(client|operations)\//.test(path)).reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-    rows.push({ client, minifiedBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, ...(client.startsWith('bettermode-kit') ? { ownMinifiedBytes } : {}) });
+    const ownMinifiedBytes = inputs
+      .filter(([path]) => /packages\/(client|operations)\//.test(path))
+      .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+    rows.push({
+      client,
+      minifiedBytes: code.byteLength,
+      gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+      ...(client.startsWith('bettermode-kit') ? { ownMinifiedBytes } : {}),
+    });
   }
   return rows;
 }
 
 /** The production build of examples/web (vite build), and the share of bettermode-kit's packages in it. */
 export async function webBuild() {
-  const { stdout, output, code } = await runCommand(process.execPath, ['scripts/measure-build.mjs'], join(repoRoot, 'examples/web'));
+  const { stdout, output, code } = await runCommand(
+    process.execPath,
+    ['scripts/measure-build.mjs'],
+    join(repoRoot, 'examples/web'),
+  );
   if (code !== 0) throw new Error(`examples/web build failed:\n${output.slice(-2000)}`);
-  return JSON.parse(stdout.trim().split('\n').pop() as string) as { minified: number; gzip: number; ownMinified: number; ownGzip: number };
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as {
+    minified: number;
+    gzip: number;
+    ownMinified: number;
+    ownGzip: number;
+  };
 }
 
 export async function codegen() {
@@ -292,7 +419,10 @@ export async function codegen() {
 }
 
 /** The consumer's compiler: TypeScript 5.9 (tsc in JavaScript) and TypeScript 7 (the native tsc). */
-export const compilers = { 'typescript 5.9': 'node_modules/typescript/bin/tsc', 'typescript 7': 'node_modules/typescript7/bin/tsc' } as const;
+export const compilers = {
+  'typescript 5.9': 'node_modules/typescript/bin/tsc',
+  'typescript 7': 'node_modules/typescript7/bin/tsc',
+} as const;
 
 export async function typeCheck() {
   const rows: { target: string; compiler: keyof typeof compilers; wallMs: Spread; errors: number }[] = [];
@@ -301,7 +431,11 @@ export async function typeCheck() {
       const walls: number[] = [];
       let errors = 0;
       for (let repetition = 0; repetition < repetitions; repetition += 1) {
-        const { output, wallMs } = await runCommand(join(benchDir, bin), ['--noEmit', '-p', `typecheck/tsconfig.${target}.json`], benchDir);
+        const { output, wallMs } = await runCommand(
+          join(benchDir, bin),
+          ['--noEmit', '-p', `typecheck/tsconfig.${target}.json`],
+          benchDir,
+        );
         walls.push(wallMs);
         errors = (output.match(/error TS\d+/g) ?? []).length;
       }
@@ -312,11 +446,12 @@ export async function typeCheck() {
 }
 
 export async function startFixedBodyServer() {
-  const child = spawn(process.execPath, [join(benchDir, 'runners/fixed-body-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(benchDir, 'runners/fixed-body-server.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { url: chunk.toString().trim(), stop: () => child.kill('SIGTERM') };
 }
-
 
 /** Everything one run measured: what results.json holds. */
 export type Results = {
@@ -333,4 +468,3 @@ export type Results = {
   typeCheck: Awaited<ReturnType<typeof typeCheck>>;
   durationSeconds: number;
 };
-

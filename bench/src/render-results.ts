@@ -3,8 +3,11 @@ import { requestCounts, round, type Results } from './measure';
 
 function targetRows(results: Results): string[] {
   const row = (server: string, concurrency: number, client: string) =>
-    results.costPerRequest.find((each) => each.server === server && each.concurrency === concurrency && each.client === client);
-  const rps = (server: string, concurrency: number, client: string) => row(server, concurrency, client)?.requestsPerSecond.median ?? 0;
+    results.costPerRequest.find(
+      (each) => each.server === server && each.concurrency === concurrency && each.client === client,
+    );
+  const rps = (server: string, concurrency: number, client: string) =>
+    row(server, concurrency, client)?.requestsPerSecond.median ?? 0;
   const yes = (met: boolean) => (met ? 'yes' : 'no');
   const ratio = (value: number) => round(value, 2);
   const kit = (server: string, concurrency: number) => rps(server, concurrency, 'bettermode-kit');
@@ -16,9 +19,12 @@ function targetRows(results: Results): string[] {
   const bundle = results.bundle.find((each) => each.client === 'bettermode-kit');
   const gzip = bundle?.gzipBytes ?? Infinity;
   const ownShare = (bundle?.ownMinifiedBytes ?? 0) / (bundle?.minifiedBytes ?? 1);
-  const importMs = (client: string) => results.coldStart.find((each) => each.client === client)?.importMs.median ?? Infinity;
+  const importMs = (client: string) =>
+    results.coldStart.find((each) => each.client === client)?.importMs.median ?? Infinity;
   const importRatio = importMs('bettermode-kit') / importMs('urql-exchange-auth');
-  const check = results.typeCheck.find((each) => each.target === 'bettermode-kit' && each.compiler === 'typescript 5.9');
+  const check = results.typeCheck.find(
+    (each) => each.target === 'bettermode-kit' && each.compiler === 'typescript 5.9',
+  );
   const native = results.typeCheck.find((each) => each.target === 'bettermode-kit' && each.compiler === 'typescript 7');
   return [
     `| req/s, fixed-body server, c=32 | >= 1.2x official client, >= 0.6x raw node:http | ${round(kit('fixed-body', 32), 0)}: ${ratio(fixedVsOfficial)}x official, ${ratio(fixedVsRaw)}x raw node:http (the ceiling) | ${yes(fixedVsOfficial >= 1.2 && fixedVsRaw >= 0.6)} |`,
@@ -38,7 +44,7 @@ export function renderMarkdown(results: Results): string {
     '# Benchmark results',
     '',
     `${results.date.slice(0, 10)}, \`${results.command}\` (${results.durationSeconds} s), on ${machine.cores} cores of ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}.`,
-    'Medians of the repetitions (5 for the cost per request, run round robin across the clients after an untimed run that warms the server; 3 elsewhere), with min-max; in the cost tables, ratios are to raw `node:http` measured in the same run: a keep-alive agent sized like the client\'s, each body prefix serialized once, no client library at all. That is the ceiling a client built on `node:http` (as ours is on Node) can approach, not beat. Client CPU is `process.cpuUsage()` of the client process over the timed requests, divided by their number; the servers run in other processes.',
+    "Medians of the repetitions (5 for the cost per request, run round robin across the clients after an untimed run that warms the server; 3 elsewhere), with min-max; in the cost tables, ratios are to raw `node:http` measured in the same run: a keep-alive agent sized like the client's, each body prefix serialized once, no client library at all. That is the ceiling a client built on `node:http` (as ours is on Node) can approach, not beat. Client CPU is `process.cpuUsage()` of the client process over the timed requests, divided by their number; the servers run in other processes.",
     '',
     '## Targets',
     '',
@@ -88,11 +94,24 @@ export function renderMarkdown(results: Results): string {
       lines.push('');
     }
   }
-  lines.push('## Cold start (5 runs)', '', '| client | import ms (min-max) | process start -> member token ms | peak RSS MB |', '| --- | --- | --- | --- |');
+  lines.push(
+    '## Cold start (5 runs)',
+    '',
+    '| client | import ms (min-max) | process start -> member token ms | peak RSS MB |',
+    '| --- | --- | --- | --- |',
+  );
   for (const row of results.coldStart) {
-    lines.push(`| ${row.client} | ${round(row.importMs.median)} (${round(row.importMs.min)}-${round(row.importMs.max)}) | ${round(row.toMemberMs.median, 0)} | ${round(row.maxRssKb / 1024, 0)} |`);
+    lines.push(
+      `| ${row.client} | ${round(row.importMs.median)} (${round(row.importMs.min)}-${round(row.importMs.max)}) | ${round(row.toMemberMs.median, 0)} | ${round(row.maxRssKb / 1024, 0)} |`,
+    );
   }
-  lines.push('', '## Browser bundle of the login flow (esbuild, minified)', '', '| client | minified KB | gzipped KB | bettermode-kit code and documents, minified KB |', '| --- | --- | --- | --- |');
+  lines.push(
+    '',
+    '## Browser bundle of the login flow (esbuild, minified)',
+    '',
+    '| client | minified KB | gzipped KB | bettermode-kit code and documents, minified KB |',
+    '| --- | --- | --- | --- |',
+  );
   for (const row of results.bundle) {
     lines.push(
       `| ${row.client} | ${row.minifiedBytes === null ? row.note : round(row.minifiedBytes / 1024)} | ${row.gzipBytes === null ? row.note : round(row.gzipBytes / 1024)} | ${row.ownMinifiedBytes === undefined ? '' : round(row.ownMinifiedBytes / 1024)} |`,
@@ -125,4 +144,3 @@ export function renderMarkdown(results: Results): string {
   lines.push('');
   return `${lines.join('\n')}\n`;
 }
-

@@ -41,9 +41,13 @@ async function main() {
     const memberAnswer = await fetch(emulator.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${guest}` },
-      body: JSON.stringify({ query: 'mutation { loginNetwork(input: { usernameOrEmail: "bettermodeuser", password: "bettermodepassword" }) { accessToken } }' }),
+      body: JSON.stringify({
+        query:
+          'mutation { loginNetwork(input: { usernameOrEmail: "bettermodeuser", password: "bettermodepassword" }) { accessToken } }',
+      }),
     });
-    const memberToken = ((await memberAnswer.json()) as { data: { loginNetwork: { accessToken: string } } }).data.loginNetwork.accessToken;
+    const memberToken = ((await memberAnswer.json()) as { data: { loginNetwork: { accessToken: string } } }).data
+      .loginNetwork.accessToken;
 
     log('cost per request ...');
     const cost = await costPerRequest(emulator.url, memberToken, fixed.url);
@@ -60,7 +64,13 @@ async function main() {
     const results: Results = {
       date: new Date().toISOString(),
       command: 'pnpm bench',
-      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 0), node: process.version, platform: process.platform },
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        memoryGiB: round(totalmem() / 2 ** 30, 0),
+        node: process.version,
+        platform: process.platform,
+      },
       roundTrips: { ...trips, acrossExpiry: expiry },
       sharedSessions: shared,
       costPerRequest: cost,

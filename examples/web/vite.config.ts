@@ -21,7 +21,11 @@ function contentSecurityPolicy(endpoint: string): Plugin {
   return {
     name: 'content-security-policy',
     apply: 'build',
-    transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`),
+    transformIndexHtml: (html) =>
+      html.replace(
+        '<meta charset="UTF-8" />',
+        `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
+      ),
   };
 }
 

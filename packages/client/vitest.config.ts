@@ -7,7 +7,12 @@ export default mergeConfig(
   defineProject({
     resolve: {
       // The suite runs what Node users get: the Node build's default transport (see tsup.config.ts).
-      alias: [{ find: /^\.\/transport\/default-transport$/, replacement: fileURLToPath(new URL('./src/transport/default-transport.node.ts', import.meta.url)) }],
+      alias: [
+        {
+          find: /^\.\/transport\/default-transport$/,
+          replacement: fileURLToPath(new URL('./src/transport/default-transport.node.ts', import.meta.url)),
+        },
+      ],
     },
     test: {
       setupFiles: ['./src/test-support/no-secrets-printed.setup.ts'],

@@ -24,9 +24,14 @@ module.exports = {
       });
       return found;
     };
-    const lines = ['', '/** The text of each operation, its fragments included: for sending as is, without a document AST. */'];
+    const lines = [
+      '',
+      '/** The text of each operation, its fragments included: for sending as is, without a document AST. */',
+    ];
     for (const operation of operations.sort((a, b) => a.name.value.localeCompare(b.name.value))) {
-      const text = [operation, ...[...spreads(operation)].sort().map((name) => fragments.get(name))].map((node) => print(node)).join('\n\n');
+      const text = [operation, ...[...spreads(operation)].sort().map((name) => fragments.get(name))]
+        .map((node) => print(node))
+        .join('\n\n');
       lines.push(`export const ${operation.name.value}Source = ${JSON.stringify(text)};`);
     }
     return `${lines.join('\n')}\n`;

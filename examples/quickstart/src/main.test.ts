@@ -10,9 +10,15 @@ test('pnpm start walks the document flow on the embedded emulator and prints no 
   const run = quickstart({});
   expect(run.status, run.stderr).toBe(0);
   const lines = run.stdout.split('\n');
-  expect(lines.find((line) => line.startsWith('1. guest'))).toMatch(/token eyJhbGci… {2}role Guest, 8 scopes .*\[2 HTTP requests\]$/);
-  expect(lines.find((line) => line.startsWith('2. login'))).toMatch(/John Smith, role Admin \(scopes \*\) {2}\[1 HTTP request\]$/);
-  expect(lines.find((line) => line.startsWith('3. authMember'))).toMatch(/John Smith \(@bettermodeuser.*\[1 HTTP request\]$/);
+  expect(lines.find((line) => line.startsWith('1. guest'))).toMatch(
+    /token eyJhbGci… {2}role Guest, 8 scopes .*\[2 HTTP requests\]$/,
+  );
+  expect(lines.find((line) => line.startsWith('2. login'))).toMatch(
+    /John Smith, role Admin \(scopes \*\) {2}\[1 HTTP request\]$/,
+  );
+  expect(lines.find((line) => line.startsWith('3. authMember'))).toMatch(
+    /John Smith \(@bettermodeuser.*\[1 HTTP request\]$/,
+  );
   expect(lines.find((line) => line.startsWith('4. logout'))).toMatch(/revoked on the server.*\[1 HTTP request\]$/);
   expect(run.stdout).not.toMatch(/eyJ[\w-]{8,}\.[\w-]+\.[\w-]+/);
   expect(run.stdout).not.toContain('bettermodepassword');
@@ -25,11 +31,19 @@ const quickstart = (given: Record<string, string>) => {
   for (const name of settings) delete env[name];
   return spawnSync(tsx, ['src/main.ts'], { cwd: folder, env: { ...env, ...given }, encoding: 'utf8' });
 };
-const all = { BETTERMODE_ENDPOINT: 'http://127.0.0.1:9/graphql', BETTERMODE_NETWORK_DOMAIN: 'community.bettermode.io', BETTERMODE_USERNAME: 'someone', BETTERMODE_PASSWORD: 'a-quickstart-secret' };
+const all = {
+  BETTERMODE_ENDPOINT: 'http://127.0.0.1:9/graphql',
+  BETTERMODE_NETWORK_DOMAIN: 'community.bettermode.io',
+  BETTERMODE_USERNAME: 'someone',
+  BETTERMODE_PASSWORD: 'a-quickstart-secret',
+};
 
 test('any of the four settings means a real community: the missing or empty ones are named on one line, exit 1', () => {
   for (const [given, missing] of [
-    [{ BETTERMODE_ENDPOINT: 'http://127.0.0.1:9/graphql' }, 'BETTERMODE_NETWORK_DOMAIN, BETTERMODE_USERNAME, BETTERMODE_PASSWORD'],
+    [
+      { BETTERMODE_ENDPOINT: 'http://127.0.0.1:9/graphql' },
+      'BETTERMODE_NETWORK_DOMAIN, BETTERMODE_USERNAME, BETTERMODE_PASSWORD',
+    ],
     [{ BETTERMODE_USERNAME: 'someone', BETTERMODE_PASSWORD: 'x' }, 'BETTERMODE_ENDPOINT, BETTERMODE_NETWORK_DOMAIN'],
     [{ ...all, BETTERMODE_ENDPOINT: '' }, 'BETTERMODE_ENDPOINT'],
   ] as const) {
@@ -60,8 +74,12 @@ test('a community that cannot be reached: the cause is named; an endpoint carryi
   expect(`${run.stdout}${run.stderr}`).not.toContain('a-quickstart-secret');
   const withPassword = quickstart({ ...all, BETTERMODE_ENDPOINT: 'http://someone:a-url-secret@127.0.0.1:9/graphql' });
   expect(withPassword.status).toBe(1);
-  expect(withPassword.stderr.trim()).toBe('quickstart failed: TypeError: @bettermode-kit/client: endpoint must not carry a user name or password');
+  expect(withPassword.stderr.trim()).toBe(
+    'quickstart failed: TypeError: @bettermode-kit/client: endpoint must not carry a user name or password',
+  );
   expect(`${withPassword.stdout}${withPassword.stderr}`).not.toMatch(/a-url-secret|a-quickstart-secret/);
   const unknownHost = quickstart({ ...all, BETTERMODE_ENDPOINT: 'http://no-such-host.invalid/graphql' });
-  expect(unknownHost.stderr.trim()).toMatch(/^quickstart failed: NetworkError: Could not reach Bettermode \((ENOTFOUND|EAI_AGAIN)\)$/);
+  expect(unknownHost.stderr.trim()).toMatch(
+    /^quickstart failed: NetworkError: Could not reach Bettermode \((ENOTFOUND|EAI_AGAIN)\)$/,
+  );
 });

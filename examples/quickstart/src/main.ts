@@ -12,13 +12,21 @@ interface Target {
   label: string;
 }
 
-const settings = ['BETTERMODE_ENDPOINT', 'BETTERMODE_NETWORK_DOMAIN', 'BETTERMODE_USERNAME', 'BETTERMODE_PASSWORD'] as const;
+const settings = [
+  'BETTERMODE_ENDPOINT',
+  'BETTERMODE_NETWORK_DOMAIN',
+  'BETTERMODE_USERNAME',
+  'BETTERMODE_PASSWORD',
+] as const;
 
 async function target(): Promise<{ target: Target; emulator?: Emulator }> {
   // Any of the four set (even to nothing) means a real community: then all four are needed.
   if (settings.some((name) => process.env[name] !== undefined)) {
     const missing = settings.filter((name) => !process.env[name]?.trim());
-    if (missing.length > 0) throw new QuickstartError(`a real community needs all of ${settings.join(', ')}; missing or empty: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new QuickstartError(
+        `a real community needs all of ${settings.join(', ')}; missing or empty: ${missing.join(', ')}`,
+      );
     const endpoint = process.env.BETTERMODE_ENDPOINT as string;
     return {
       target: {
@@ -58,9 +66,16 @@ async function main() {
     return fetch(input, init);
   };
   const storage = memoryStorage();
-  const bm = createBettermodeClient({ endpoint: to.endpoint, networkDomain: to.networkDomain, storage, fetch: countingFetch });
+  const bm = createBettermodeClient({
+    endpoint: to.endpoint,
+    networkDomain: to.networkDomain,
+    storage,
+    fetch: countingFetch,
+  });
   // The stored entry is the client's own envelope: { v, reason, session: { accessToken, … } }.
-  const accessToken = async () => (JSON.parse((await storage.read()).value ?? '{}') as { session?: { accessToken?: string } }).session?.accessToken ?? '';
+  const accessToken = async () =>
+    (JSON.parse((await storage.read()).value ?? '{}') as { session?: { accessToken?: string } }).session?.accessToken ??
+    '';
   const step = async (title: string, work: () => Promise<string>) => {
     const before = requests;
     const summary = await work();
@@ -97,7 +112,12 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const reason = error instanceof QuickstartError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const reason =
+    error instanceof QuickstartError
+      ? error.message
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
   console.error(`quickstart failed: ${reason}`);
   process.exitCode = 1;
 });

@@ -11,14 +11,23 @@ if (!process.env.VITE_BETTERMODE_ENDPOINT) {
   process.env.VITE_BETTERMODE_ENDPOINT = emulator.url;
   process.env.VITE_BETTERMODE_NETWORK_DOMAIN = emulator.networkDomain;
 }
-const server = await createServer({ root, configFile: `${root}/vite.config.ts`, server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173) }, logLevel: 'warn' });
+const server = await createServer({
+  root,
+  configFile: `${root}/vite.config.ts`,
+  server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173) },
+  logLevel: 'warn',
+});
 await server.listen();
 const address = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${server.config.server.port}/`;
 const endpoint = new URL(process.env.VITE_BETTERMODE_ENDPOINT);
 endpoint.username = '';
 endpoint.password = '';
 console.log(`bettermode-kit web example: ${address}`);
-console.log(emulator ? `Bettermode emulator: ${emulator.url} (log in as bettermodeuser / bettermodepassword)` : `Bettermode: ${endpoint}`);
+console.log(
+  emulator
+    ? `Bettermode emulator: ${emulator.url} (log in as bettermodeuser / bettermodepassword)`
+    : `Bettermode: ${endpoint}`,
+);
 console.log('Ctrl+C stops it.');
 
 const stop = async () => {

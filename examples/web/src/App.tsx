@@ -11,7 +11,8 @@ const pollMs = Number(new URLSearchParams(location.search).get('poll') ?? 5000);
 function describe(error: unknown): string {
   const cause = (error as CombinedError | undefined)?.networkError ?? error;
   if (cause instanceof InvalidCredentialsError) return 'Wrong username, email or password.';
-  if (cause instanceof RateLimitedError) return `Too many attempts: try again in ${Math.ceil((cause.retryAfterMs ?? 10_000) / 1000)} s.`;
+  if (cause instanceof RateLimitedError)
+    return `Too many attempts: try again in ${Math.ceil((cause.retryAfterMs ?? 10_000) / 1000)} s.`;
   if (cause instanceof NetworkError) return `${cause.message}; trying again shortly.`;
   return cause instanceof Error ? cause.message : 'Something went wrong.';
 }
@@ -24,18 +25,26 @@ function usePolling(reexecute: () => void, fetching: boolean, error: CombinedErr
     return () => clearInterval(timer);
   }, [reexecute]);
   useEffect(() => {
-    if (!fetching) setCounts((before) => ({ answers: before.answers + 1, failures: before.failures + (error ? 1 : 0) }));
+    if (!fetching)
+      setCounts((before) => ({ answers: before.answers + 1, failures: before.failures + (error ? 1 : 0) }));
   }, [fetching, error]);
   return counts;
 }
 
 function NetworkInfo() {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: NetworkPublicInfoDocument, requestPolicy: 'network-only' });
+  const [{ data, error, fetching }, reexecute] = useQuery({
+    query: NetworkPublicInfoDocument,
+    requestPolicy: 'network-only',
+  });
   usePolling(() => reexecute({ requestPolicy: 'network-only' }), fetching, error);
   return (
     <header>
       <h1 data-testid="network-name">{data?.networkPublicInfo.name ?? 'Bettermode'}</h1>
-      {data && <p className="muted">{data.networkPublicInfo.domain}, {data.networkPublicInfo.visibility}</p>}
+      {data && (
+        <p className="muted">
+          {data.networkPublicInfo.domain}, {data.networkPublicInfo.visibility}
+        </p>
+      )}
       {error && (
         <p role="alert" data-testid="network-error">
           {describe(error)}
@@ -98,9 +107,9 @@ function MemberView() {
           <dt>Username</dt>
           <dd>@{member.username}</dd>
           <dt>Role</dt>
-          <dd data-testid="member-role">{member.role?.name ?? "none"}</dd>
+          <dd data-testid="member-role">{member.role?.name ?? 'none'}</dd>
           <dt>Scopes</dt>
-          <dd data-testid="member-scopes">{member.role?.scopes.join(", ")}</dd>
+          <dd data-testid="member-scopes">{member.role?.scopes.join(', ')}</dd>
         </dl>
       )}
       {error && (
@@ -124,7 +133,13 @@ export function App() {
   return (
     <main>
       <NetworkInfo />
-      {session === undefined ? <p className="muted">Loading…</p> : session?.kind === 'member' ? <MemberView key={session.member.id} /> : <LoginForm />}
+      {session === undefined ? (
+        <p className="muted">Loading…</p>
+      ) : session?.kind === 'member' ? (
+        <MemberView key={session.member.id} />
+      ) : (
+        <LoginForm />
+      )}
       <footer className="muted" data-testid="session-kind">
         {session?.kind === 'member' ? `Signed in as ${session.member.name}` : 'Browsing as a guest'}
       </footer>

@@ -35,9 +35,19 @@ let browser: Browser;
 let site: Awaited<ReturnType<typeof serveStatic>>;
 
 beforeAll(async () => {
-  const bundle = await build({ stdin: { contents: entry, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const bundle = await build({
+    stdin: { contents: entry, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
   site = await serveStatic(fileURLToPath(new URL('.', import.meta.url)), {
-    '/conformance.html': { type: 'text/html', body: '<!doctype html><title>conformance</title><script type="module" src="/conformance.js"></script>' },
+    '/conformance.html': {
+      type: 'text/html',
+      body: '<!doctype html><title>conformance</title><script type="module" src="/conformance.js"></script>',
+    },
     '/conformance.js': { type: 'text/javascript', body: bundle.outputFiles[0]?.text ?? '' },
   });
   browser = await launchChromium();
@@ -52,7 +62,9 @@ test('webStorage keeps the SessionStorage contract in a real browser, Web Locks 
   const page = await browser.newPage();
   await page.goto(`${site.url}/conformance.html`);
   await page.waitForFunction(() => 'runConformance' in window);
-  const outcome = (await page.evaluate(() => (window as unknown as { runConformance(): Promise<unknown> }).runConformance())) as {
+  const outcome = (await page.evaluate(() =>
+    (window as unknown as { runConformance(): Promise<unknown> }).runConformance(),
+  )) as {
     results: { name: string; ok: boolean; error?: string }[];
     locks: boolean;
     channel: boolean;

@@ -31,18 +31,30 @@ async function openTab(): Promise<Page> {
   page.on('request', (request) => requestedUrls.push(request.url()));
   await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => (window as unknown as { reportViolation(text: string): void }).reportViolation(`${event.violatedDirective} ${event.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      (window as unknown as { reportViolation(text: string): void }).reportViolation(
+        `${event.violatedDirective} ${event.blockedURI}`,
+      ),
+    );
   });
   await page.goto(`${site.url}/?poll=300`);
   return page;
 }
 
 /** The element's text once it matches `expected` (or whatever it last was, after `timeoutMs`). */
-async function textOf(page: Page, testId: string, expected: string | RegExp, timeoutMs = 10_000): Promise<string | null> {
+async function textOf(
+  page: Page,
+  testId: string,
+  expected: string | RegExp,
+  timeoutMs = 10_000,
+): Promise<string | null> {
   const deadline = Date.now() + timeoutMs;
   let seen: string | null;
   do {
-    seen = await page.getByTestId(testId).textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null);
+    seen = await page
+      .getByTestId(testId)
+      .textContent({ timeout: Math.max(1, deadline - Date.now()) })
+      .catch(() => null);
     if (seen !== null && (typeof expected === 'string' ? seen === expected : expected.test(seen))) return seen;
     await delay(50);
   } while (Date.now() < deadline);
@@ -133,12 +145,16 @@ describe('the web example in Chromium', () => {
     await tabA.getByLabel('Username or email').fill('bettermodeuser');
     await tabA.getByLabel('Password').fill('not-the-password');
     await tabA.getByRole('button', { name: 'Log in' }).click();
-    expect(await textOf(tabA, 'login-error', 'Wrong username, email or password.')).toBe('Wrong username, email or password.');
+    expect(await textOf(tabA, 'login-error', 'Wrong username, email or password.')).toBe(
+      'Wrong username, email or password.',
+    );
     expect(await textOf(tabA, 'network-name', 'Bettermode Community')).toBe('Bettermode Community');
     await shoot(tabA, '6-wrong-password');
 
     await emulator.stop();
-    expect(await textOf(tabA, 'network-error', /^Could not reach Bettermode \(.+\); trying again shortly\.$/)).toMatch(/^Could not reach Bettermode \(.+\); trying again shortly\.$/);
+    expect(await textOf(tabA, 'network-error', /^Could not reach Bettermode \(.+\); trying again shortly\.$/)).toMatch(
+      /^Could not reach Bettermode \(.+\); trying again shortly\.$/,
+    );
     await shoot(tabA, '6-unreachable');
     emulator = await startEmulator({ port, accessTokenTtlSeconds: tokenSeconds });
     await tabA.getByTestId('network-error').waitFor({ state: 'detached', timeout: 10_000 });
@@ -151,9 +167,17 @@ describe('the web example in Chromium', () => {
     await tabA.getByLabel('Password').fill('bettermodepassword');
     await tabA.getByRole('button', { name: 'Log in' }).click();
     expect(await textOf(tabA, 'member-name', 'John Smith')).toBe('John Smith');
-    const stored = await tabA.evaluate(() => ({ keys: Object.keys(localStorage), value: localStorage.getItem('bettermode-kit:session'), cookie: document.cookie }));
+    const stored = await tabA.evaluate(() => ({
+      keys: Object.keys(localStorage),
+      value: localStorage.getItem('bettermode-kit:session'),
+      cookie: document.cookie,
+    }));
     expect(stored.keys).toEqual(['bettermode-kit:session']);
-    const session = (JSON.parse(JSON.parse(stored.value as string).value as string) as { session: { accessToken: string; refreshToken: string } }).session;
+    const session = (
+      JSON.parse(JSON.parse(stored.value as string).value as string) as {
+        session: { accessToken: string; refreshToken: string };
+      }
+    ).session;
     const secrets = [session.accessToken, session.refreshToken, 'bettermodepassword', 'not-the-password'];
     for (const tab of [tabA, tabB]) {
       const page = await tab.evaluate(() => `${document.documentElement.outerHTML}\n${document.body.innerText}`);

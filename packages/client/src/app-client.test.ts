@@ -23,14 +23,20 @@ describe.each(transports)('createBettermodeAppClient against the emulator (%s)',
   afterAll(async () => {
     await emulator.stop();
   });
-  const app = (options: Partial<BettermodeAppClientOptions> = {}) => createBettermodeAppClient({ endpoint: emulator.url, ...credentials, fetch: fetchOption, ...options });
+  const app = (options: Partial<BettermodeAppClientOptions> = {}) =>
+    createBettermodeAppClient({ endpoint: emulator.url, ...credentials, fetch: fetchOption, ...options });
 
   test("as the bot: authMember is the app's bot; asMember(id): that member", async () => {
     const client = app();
     try {
-      expect((await client.query(AuthMemberDocument, {})).authMember).toMatchObject({ username: 'emulator-app-bot', role: { name: 'Admin' } });
+      expect((await client.query(AuthMemberDocument, {})).authMember).toMatchObject({
+        username: 'emulator-app-bot',
+        role: { name: 'Admin' },
+      });
       expect((await client.query(NetworkPublicInfoDocument, {})).networkPublicInfo.name).toBe('Bettermode Community');
-      expect((await client.asMember('9FWKl7Y1rB').query(AuthMemberDocument, {})).authMember.username).toBe('bettermodeuser');
+      expect((await client.asMember('9FWKl7Y1rB').query(AuthMemberDocument, {})).authMember.username).toBe(
+        'bettermodeuser',
+      );
     } finally {
       client.close();
     }
@@ -74,8 +80,19 @@ describe.each(transports)('createBettermodeAppClient against the emulator (%s)',
       expect(refused).toBeInstanceOf(AppCredentialsError);
       expect(refused).toMatchObject({ code: 'INVALID_APP_CREDENTIALS' });
       for (const error of [forbidden, refused] as BettermodeError[]) {
-        const forms = [error.message, error.stack, String(error.cause), JSON.stringify(error), inspect(error, { depth: Infinity })].join('\n');
-        for (const secret of ['a-wrong-app-secret', 'elsewhere-secret', Buffer.from('emulator-app:a-wrong-app-secret').toString('base64')]) expect(forms).not.toContain(secret);
+        const forms = [
+          error.message,
+          error.stack,
+          String(error.cause),
+          JSON.stringify(error),
+          inspect(error, { depth: Infinity }),
+        ].join('\n');
+        for (const secret of [
+          'a-wrong-app-secret',
+          'elsewhere-secret',
+          Buffer.from('emulator-app:a-wrong-app-secret').toString('base64'),
+        ])
+          expect(forms).not.toContain(secret);
       }
     } finally {
       elsewhere.close();
@@ -106,7 +123,9 @@ describe.each(transports)('a mint whose answer is lost (%s)', (_name, fetchOptio
     const client = createBettermodeAppClient({ endpoint: proxy.url, ...credentials, fetch: fetchOption });
     try {
       proxy.setFault('mint-drop-answer', { once: true });
-      const results = await Promise.allSettled(Array.from({ length: 20 }, () => client.query(NetworkPublicInfoDocument, {})));
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () => client.query(NetworkPublicInfoDocument, {})),
+      );
       expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
       expect(emulator.stats()).toMatchObject({ byField: { limitedToken: 2, networkPublicInfo: 20 }, unauthorized: 0 });
     } finally {
@@ -131,6 +150,8 @@ test('in a browser-like global it refuses to start unless dangerouslyAllowBrowse
 });
 
 test('misconfiguration throws at once', () => {
-  expect(() => createBettermodeAppClient({ clientId: 'x', clientSecret: '', networkId })).toThrow(/^@bettermode-kit\/client: clientSecret is required/);
+  expect(() => createBettermodeAppClient({ clientId: 'x', clientSecret: '', networkId })).toThrow(
+    /^@bettermode-kit\/client: clientSecret is required/,
+  );
   expect(() => createBettermodeAppClient({ ...credentials }).asMember('')).toThrow(/asMember\(\) needs a member id/);
 });

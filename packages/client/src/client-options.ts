@@ -32,17 +32,23 @@ export function checkCommonOptions(options: CommonClientOptions) {
   } catch {
     throw new TypeError(`${packageName}: endpoint must be an http(s) URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`${packageName}: endpoint must be an http(s) URL, not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError(`${packageName}: endpoint must be an http(s) URL, not ${url.protocol}`);
   // Bettermode authenticates with tokens; a password in the URL would only end up in error messages and logs.
-  if (url.username !== '' || url.password !== '') throw new TypeError(`${packageName}: endpoint must not carry a user name or password`);
+  if (url.username !== '' || url.password !== '')
+    throw new TypeError(`${packageName}: endpoint must not carry a user name or password`);
   const refreshLeewaySeconds = options.refreshLeewaySeconds ?? 60;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  if (!Number.isFinite(refreshLeewaySeconds) || refreshLeewaySeconds < 0) throw new TypeError(`${packageName}: refreshLeewaySeconds must be zero or more`);
-  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) throw new TypeError(`${packageName}: requestTimeoutMs must be a positive number`);
+  if (!Number.isFinite(refreshLeewaySeconds) || refreshLeewaySeconds < 0)
+    throw new TypeError(`${packageName}: refreshLeewaySeconds must be zero or more`);
+  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0)
+    throw new TypeError(`${packageName}: requestTimeoutMs must be a positive number`);
   if (options.retry !== undefined) {
     const { attempts = 3, maxDelayMs = 30_000 } = options.retry;
-    if (!Number.isInteger(attempts) || attempts < 0) throw new TypeError(`${packageName}: retry.attempts must be a whole number, zero or more`);
-    if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) throw new TypeError(`${packageName}: retry.maxDelayMs must be zero or more`);
+    if (!Number.isInteger(attempts) || attempts < 0)
+      throw new TypeError(`${packageName}: retry.attempts must be a whole number, zero or more`);
+    if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0)
+      throw new TypeError(`${packageName}: retry.maxDelayMs must be zero or more`);
   }
   return { endpoint, refreshLeewaySeconds, requestTimeoutMs };
 }

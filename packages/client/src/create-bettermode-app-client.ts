@@ -1,5 +1,10 @@
 import { createAppTokenApi } from './session/app-token-api';
-import { clientInternals, createClientCore, type BettermodeOperations, type ClientCore } from './operations/client-core';
+import {
+  clientInternals,
+  createClientCore,
+  type BettermodeOperations,
+  type ClientCore,
+} from './operations/client-core';
 import { checkCommonOptions, type CommonClientOptions } from './client-options';
 import { memoryStorage } from './storage/memory-storage';
 import { SessionClock } from './session/session-clock';
@@ -52,7 +57,9 @@ export interface BettermodeAppClient extends BettermodeOperations {
  */
 export function createBettermodeAppClient(options: BettermodeAppClientOptions): BettermodeAppClient {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${packageName}: options are required`);
-  const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined' || typeof (globalThis as { document?: unknown }).document !== 'undefined';
+  const inBrowser =
+    typeof (globalThis as { window?: unknown }).window !== 'undefined' ||
+    typeof (globalThis as { document?: unknown }).document !== 'undefined';
   if (inBrowser && options.dangerouslyAllowBrowser !== true) {
     throw new Error(
       `${packageName}: createBettermodeAppClient() refuses to run in a browser: the client secret would be readable by anyone who loads the page. ` +
@@ -60,30 +67,52 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
     );
   }
   for (const key of ['clientId', 'clientSecret', 'networkId'] as const) {
-    if (typeof options[key] !== 'string' || options[key].trim() === '') throw new TypeError(`${packageName}: ${key} is required`);
+    if (typeof options[key] !== 'string' || options[key].trim() === '')
+      throw new TypeError(`${packageName}: ${key} is required`);
   }
   const settings = checkCommonOptions(options);
   const transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport();
   const defaultStorages = new Map<string, SessionStorage>();
-  const storageFor = options.tokenStorage ?? ((key: string) => defaultStorages.get(key) ?? defaultStorages.set(key, memoryStorage()).get(key) as SessionStorage);
+  const storageFor =
+    options.tokenStorage ??
+    ((key: string) =>
+      defaultStorages.get(key) ?? (defaultStorages.set(key, memoryStorage()).get(key) as SessionStorage));
 
   const view = (memberId: string | undefined): ClientCore => {
     const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
-    const api = createAppTokenApi({ transport, url: settings.endpoint, timeoutMs: settings.requestTimeoutMs, clock, clientId: options.clientId, clientSecret: options.clientSecret, networkId: options.networkId, memberId });
+    const api = createAppTokenApi({
+      transport,
+      url: settings.endpoint,
+      timeoutMs: settings.requestTimeoutMs,
+      clock,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      networkId: options.networkId,
+      memberId,
+    });
     const storage = storageFor(`app:${options.clientId}:${options.networkId}:${memberId ?? 'bot'}`);
     const machine = new SessionMachine({ storage, api, clock });
-    return createClientCore({ ...settings, machine, transport, clock, retry: options.retry, onResult: options.onResult });
+    return createClientCore({
+      ...settings,
+      machine,
+      transport,
+      clock,
+      retry: options.retry,
+      onResult: options.onResult,
+    });
   };
 
   const bot = view(undefined);
   const members = new Map<string, ClientCore>();
   let closed = false;
   // The operations of a view, with what createUrqlClient needs (kept off the public type).
-  const operationsOf = (core: ClientCore): BettermodeOperations => ({ [clientInternals]: core[clientInternals], query: core.query, mutate: core.mutate }) as BettermodeOperations;
+  const operationsOf = (core: ClientCore): BettermodeOperations =>
+    ({ [clientInternals]: core[clientInternals], query: core.query, mutate: core.mutate }) as BettermodeOperations;
   return {
     ...operationsOf(bot),
     asMember(memberId) {
-      if (typeof memberId !== 'string' || memberId.trim() === '') throw new TypeError(`${packageName}: asMember() needs a member id`);
+      if (typeof memberId !== 'string' || memberId.trim() === '')
+        throw new TypeError(`${packageName}: asMember() needs a member id`);
       let member = members.get(memberId);
       if (!member) {
         member = view(memberId);

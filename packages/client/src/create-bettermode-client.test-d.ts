@@ -1,4 +1,9 @@
-import { AuthMemberDocument, LoginNetworkDocument, TokensDocument, type AuthMemberQuery } from '@bettermode-kit/operations';
+import {
+  AuthMemberDocument,
+  LoginNetworkDocument,
+  TokensDocument,
+  type AuthMemberQuery,
+} from '@bettermode-kit/operations';
 import { expectTypeOf, test } from 'vitest';
 import { createBettermodeClient, type Session } from './index';
 
@@ -6,7 +11,10 @@ const bm = createBettermodeClient({ networkDomain: 'community.bettermode.io' });
 
 test('query resolves to exactly the selection', () => {
   expectTypeOf(bm.query(AuthMemberDocument, {})).resolves.toEqualTypeOf<AuthMemberQuery>();
-  expectTypeOf(bm.query(AuthMemberDocument, {})).resolves.toHaveProperty('authMember').toHaveProperty('name').toEqualTypeOf<string | null>();
+  expectTypeOf(bm.query(AuthMemberDocument, {}))
+    .resolves.toHaveProperty('authMember')
+    .toHaveProperty('name')
+    .toEqualTypeOf<string | null>();
   expectTypeOf(bm.login).returns.resolves.toEqualTypeOf<Session>();
 });
 

@@ -85,7 +85,10 @@ describe('createBettermodeClient against the emulator', () => {
       return fetch(input, init);
     };
     const changes: string[] = [];
-    const bm = client({ fetch: recordingFetch, onSessionChange: (session, reason) => changes.push(`${reason}:${session?.kind}`) });
+    const bm = client({
+      fetch: recordingFetch,
+      onSessionChange: (session, reason) => changes.push(`${reason}:${session?.kind}`),
+    });
     await bm.login(member);
     await bm.query(AuthMemberDocument, {});
     expect(sent).toEqual([
@@ -132,7 +135,10 @@ describe('createBettermodeClient against the emulator', () => {
     await fetch(emulator.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify({ query: 'mutation($id: String!) { logoutNetwork(input: { sessionId: $id }) { status } }', variables: { id: sessionId } }),
+      body: JSON.stringify({
+        query: 'mutation($id: String!) { logoutNetwork(input: { sessionId: $id }) { status } }',
+        variables: { id: sessionId },
+      }),
     });
 
     const error = await bm.query(AuthMemberDocument, {}).catch((caught: unknown) => caught);
@@ -142,7 +148,7 @@ describe('createBettermodeClient against the emulator', () => {
     expect((await bm.query(AuthMemberDocument, {})).authMember.name).toBe('Guest');
   });
 
-  test('logout revokes the session on the server, and the next operation is a guest\'s', async () => {
+  test("logout revokes the session on the server, and the next operation is a guest's", async () => {
     const storage = memoryStorage();
     const bm = client({ storage });
     await bm.login(member);
@@ -152,7 +158,10 @@ describe('createBettermodeClient against the emulator', () => {
     const refused = await fetch(emulator.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query($r: String) { tokens(refreshToken: $r) { accessToken } }', variables: { r: refreshToken } }),
+      body: JSON.stringify({
+        query: 'query($r: String) { tokens(refreshToken: $r) { accessToken } }',
+        variables: { r: refreshToken },
+      }),
     });
     expect(((await refused.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe('Unauthorized');
     expect((await bm.query(AuthMemberDocument, {})).authMember.name).toBe('Guest');
@@ -199,7 +208,12 @@ describe('tokens that expire within seconds', () => {
       await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() - 100));
       const results = await Promise.all(Array.from({ length: 20 }, () => bm.query(AuthMemberDocument, {})));
       expect(results.every((data) => data.authMember.username === 'bettermodeuser')).toBe(true);
-      expect(emulator.stats()).toMatchObject({ requests: 21, byField: { tokens: 1, authMember: 20 }, unauthorized: 0, refreshes: 1 });
+      expect(emulator.stats()).toMatchObject({
+        requests: 21,
+        byField: { tokens: 1, authMember: 20 },
+        unauthorized: 0,
+        refreshes: 1,
+      });
       expect((await bm.getSession())?.kind).toBe('member');
     } finally {
       bm.close();
@@ -209,10 +223,15 @@ describe('tokens that expire within seconds', () => {
 });
 
 test('misconfiguration throws at once, with the package name', () => {
-  expect(() => createBettermodeClient({} as never)).toThrow(/^@bettermode-kit\/client: networkDomain \(or networkId\) is required/);
-  expect(() => createBettermodeClient({ networkDomain: 'x', endpoint: 'ftp://x' })).toThrow(/endpoint must be an http\(s\) URL/);
+  expect(() => createBettermodeClient({} as never)).toThrow(
+    /^@bettermode-kit\/client: networkDomain \(or networkId\) is required/,
+  );
+  expect(() => createBettermodeClient({ networkDomain: 'x', endpoint: 'ftp://x' })).toThrow(
+    /endpoint must be an http\(s\) URL/,
+  );
   expect(() => createBettermodeClient({ networkDomain: 'x', requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs/);
-  const withPassword = () => createBettermodeClient({ networkDomain: 'x', endpoint: 'https://someone:a-url-secret@api.example/graphql' });
+  const withPassword = () =>
+    createBettermodeClient({ networkDomain: 'x', endpoint: 'https://someone:a-url-secret@api.example/graphql' });
   expect(withPassword).toThrow('@bettermode-kit/client: endpoint must not carry a user name or password');
   expect(withPassword).not.toThrow(/a-url-secret/);
 });
@@ -256,7 +275,11 @@ test("fetchOptions headers of bm.query reach the server, under the client's own 
     sent.push(new Headers(init?.headers));
     return fetch(input, init);
   };
-  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, fetch: recording });
+  const bm = createBettermodeClient({
+    endpoint: emulator.url,
+    networkDomain: emulator.networkDomain,
+    fetch: recording,
+  });
   try {
     const headers = { 'x-request-id': 'abc-1', authorization: 'Bearer not-this-one' };
     await bm.query(NetworkPublicInfoDocument, {}, { fetchOptions: () => ({ headers }) });
@@ -273,21 +296,34 @@ test('two queries with headers of their own, at once across an expiry: each requ
   const emulator = await startEmulator({ accessTokenTtlSeconds: 2 });
   const sent: { operationName: string | undefined; requestId: string | null }[] = [];
   const recording: typeof fetch = (input, init) => {
-    sent.push({ operationName: (JSON.parse(String(init?.body)) as { operationName?: string }).operationName, requestId: new Headers(init?.headers).get('x-request-id') });
+    sent.push({
+      operationName: (JSON.parse(String(init?.body)) as { operationName?: string }).operationName,
+      requestId: new Headers(init?.headers).get('x-request-id'),
+    });
     return fetch(input, init);
   };
-  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, fetch: recording });
+  const bm = createBettermodeClient({
+    endpoint: emulator.url,
+    networkDomain: emulator.networkDomain,
+    fetch: recording,
+  });
   try {
     await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
     const session = await bm.getSession();
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (session?.expiresAt.getTime() ?? 0) - Date.now() + 50)));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, (session?.expiresAt.getTime() ?? 0) - Date.now() + 50)),
+    );
     emulator.resetStats();
     sent.length = 0;
-    await Promise.all(['a', 'b'].map((id) => bm.query(AuthMemberDocument, {}, { fetchOptions: { headers: { 'x-request-id': id } } })));
+    await Promise.all(
+      ['a', 'b'].map((id) => bm.query(AuthMemberDocument, {}, { fetchOptions: { headers: { 'x-request-id': id } } })),
+    );
     expect(emulator.stats()).toMatchObject({ refreshes: 1, unauthorized: 0 });
     const operations = sent.filter((request) => request.operationName === 'AuthMember');
     expect(operations.map((request) => request.requestId).sort()).toEqual(['a', 'b']);
-    expect(sent.filter((request) => request.operationName === 'Tokens').map((request) => request.requestId)).toEqual([null]);
+    expect(sent.filter((request) => request.operationName === 'Tokens').map((request) => request.requestId)).toEqual([
+      null,
+    ]);
   } finally {
     bm.close();
     await emulator.stop();

@@ -66,15 +66,37 @@ export function createBettermodeClient(options: BettermodeClientOptions): Better
     throw new TypeError(`${packageName}: networkDomain (or networkId) is required, e.g. 'community.bettermode.io'`);
   }
   if (options.storage !== undefined && typeof options.storage?.lock !== 'function') {
-    throw new TypeError(`${packageName}: storage must be a SessionStorage (memoryStorage(), webStorage(), fileStorage(), redisStorage())`);
+    throw new TypeError(
+      `${packageName}: storage must be a SessionStorage (memoryStorage(), webStorage(), fileStorage(), redisStorage())`,
+    );
   }
   const settings = checkCommonOptions(options);
   const transport = options.fetch ? fetchTransport(options.fetch) : defaultTransport();
   const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
   const network = options.networkId ? { networkId: options.networkId } : { networkDomain: options.networkDomain };
-  const api = createTokenApi({ transport, url: settings.endpoint, timeoutMs: settings.requestTimeoutMs, network, clock, secrets: () => machine.secrets() });
-  const machine: SessionMachine = new SessionMachine({ storage: options.storage ?? memoryStorage(), api, clock, onChange: options.onSessionChange });
-  const core = createClientCore({ ...settings, machine, transport, clock, retry: options.retry, onResult: options.onResult, onClose: () => transport.close() });
+  const api = createTokenApi({
+    transport,
+    url: settings.endpoint,
+    timeoutMs: settings.requestTimeoutMs,
+    network,
+    clock,
+    secrets: () => machine.secrets(),
+  });
+  const machine: SessionMachine = new SessionMachine({
+    storage: options.storage ?? memoryStorage(),
+    api,
+    clock,
+    onChange: options.onSessionChange,
+  });
+  const core = createClientCore({
+    ...settings,
+    machine,
+    transport,
+    clock,
+    retry: options.retry,
+    onResult: options.onResult,
+    onClose: () => transport.close(),
+  });
 
   const client: BettermodeClient & Pick<typeof core, typeof clientInternals> = {
     [clientInternals]: core[clientInternals],
@@ -82,7 +104,12 @@ export function createBettermodeClient(options: BettermodeClientOptions): Better
     mutate: core.mutate,
     login(credentials) {
       const { usernameOrEmail, password } = credentials ?? {};
-      if (typeof usernameOrEmail !== 'string' || usernameOrEmail === '' || typeof password !== 'string' || password === '') {
+      if (
+        typeof usernameOrEmail !== 'string' ||
+        usernameOrEmail === '' ||
+        typeof password !== 'string' ||
+        password === ''
+      ) {
         return Promise.reject(new TypeError(`${packageName}: login() needs a usernameOrEmail and a password`));
       }
       return core.track(machine.login({ usernameOrEmail, password }));

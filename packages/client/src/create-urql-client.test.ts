@@ -15,14 +15,18 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
   let emulator: Emulator;
   let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
   beforeAll(async () => {
-    emulator = await startEmulator({ accessTokenTtlSeconds: 2, apps: [{ clientId: 'emulator-app', clientSecret: 'emulator-app-secret' }] });
+    emulator = await startEmulator({
+      accessTokenTtlSeconds: 2,
+      apps: [{ clientId: 'emulator-app', clientSecret: 'emulator-app-secret' }],
+    });
     proxy = await startFaultProxy(emulator.url);
   });
   afterAll(async () => {
     await proxy.stop();
     await emulator.stop();
   });
-  const client = () => createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, fetch: fetchOption });
+  const client = () =>
+    createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, fetch: fetchOption });
 
   test('runs on the session of bm: the guest token of bm.query, then the member of bm.login', async () => {
     const bm = client();
@@ -44,7 +48,9 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
   test('exchanges of your own run before the session one; with a cache, a repeated query is not sent', async () => {
     const bm = client();
     const seen: string[] = [];
-    const urql = createUrqlClient(bm, { exchanges: [mapExchange({ onOperation: (operation) => void seen.push(operation.kind) }), cacheExchange] });
+    const urql = createUrqlClient(bm, {
+      exchanges: [mapExchange({ onOperation: (operation) => void seen.push(operation.kind) }), cacheExchange],
+    });
     try {
       await bm.login(member);
       emulator.resetStats();
@@ -73,7 +79,12 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
         first.mutation(LoginNetworkDocument, { input: member }).toPromise(),
         bm.query(AuthMemberDocument, {}),
       ]);
-      expect(answers.map((answer) => ('data' in answer ? answer.error : undefined))).toEqual([undefined, undefined, undefined, undefined]);
+      expect(answers.map((answer) => ('data' in answer ? answer.error : undefined))).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
       expect(emulator.stats()).toMatchObject({ refreshes: 1, unauthorized: 0 });
     } finally {
       bm.close();
@@ -81,7 +92,11 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
   });
 
   test('a refresh whose answer is lost while two urql queries wait: both answer, the same refresh token is sent once more', async () => {
-    const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, fetch: fetchOption });
+    const bm = createBettermodeClient({
+      endpoint: proxy.url,
+      networkDomain: emulator.networkDomain,
+      fetch: fetchOption,
+    });
     const urql = createUrqlClient(bm);
     try {
       await bm.login(member);
@@ -91,11 +106,19 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
       const refreshesSeen = proxy.refreshesSeen();
       proxy.setFault('refresh-drop-answer', { once: true });
       const policy = { requestPolicy: 'network-only' } as const;
-      const answers = await Promise.all([urql.query(AuthMemberDocument, {}, policy).toPromise(), urql.query(NetworkPublicInfoDocument, {}, policy).toPromise()]);
+      const answers = await Promise.all([
+        urql.query(AuthMemberDocument, {}, policy).toPromise(),
+        urql.query(NetworkPublicInfoDocument, {}, policy).toPromise(),
+      ]);
       expect(answers.map((answer) => answer.error)).toEqual([undefined, undefined]);
       expect(answers[0]?.data?.authMember.username).toBe('bettermodeuser');
       expect(proxy.refreshesSeen() - refreshesSeen).toBe(1);
-      expect(emulator.stats()).toMatchObject({ refreshes: 1, reuseGraceAnswers: 1, revokedByReuse: 0, unauthorized: 0 });
+      expect(emulator.stats()).toMatchObject({
+        refreshes: 1,
+        reuseGraceAnswers: 1,
+        revokedByReuse: 0,
+        unauthorized: 0,
+      });
       expect((await bm.getSession())?.kind).toBe('member');
     } finally {
       proxy.setFault('none');
@@ -104,7 +127,11 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
   });
 
   test('a query whose connection is reset gets a NETWORK_ERROR result, not a hang or a throw; the next one answers', async () => {
-    const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, fetch: fetchOption });
+    const bm = createBettermodeClient({
+      endpoint: proxy.url,
+      networkDomain: emulator.networkDomain,
+      fetch: fetchOption,
+    });
     const urql = createUrqlClient(bm);
     try {
       await bm.query(NetworkPublicInfoDocument, {});
@@ -136,11 +163,20 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
   });
 
   test("an app client's bot and member views each get an urql Client on their own token", async () => {
-    const app = createBettermodeAppClient({ endpoint: emulator.url, clientId: 'emulator-app', clientSecret: 'emulator-app-secret', networkId: 'NtT0FkLxxi', fetch: fetchOption });
+    const app = createBettermodeAppClient({
+      endpoint: emulator.url,
+      clientId: 'emulator-app',
+      clientSecret: 'emulator-app-secret',
+      networkId: 'NtT0FkLxxi',
+      fetch: fetchOption,
+    });
     try {
       const bot = await createUrqlClient(app).query(AuthMemberDocument, {}).toPromise();
       const asMember = await createUrqlClient(app.asMember('9FWKl7Y1rB')).query(AuthMemberDocument, {}).toPromise();
-      expect([bot.data?.authMember.username, asMember.data?.authMember.username]).toEqual(['emulator-app-bot', 'bettermodeuser']);
+      expect([bot.data?.authMember.username, asMember.data?.authMember.username]).toEqual([
+        'emulator-app-bot',
+        'bettermodeuser',
+      ]);
     } finally {
       app.close();
     }
@@ -149,6 +185,8 @@ describe.each(transports)('createUrqlClient (%s)', (_name, fetchOption) => {
 
 test('anything but a bettermode-kit client is refused with a TypeError', () => {
   const lookalike = { query: async () => ({}), mutate: async () => ({}) };
-  expect(() => createUrqlClient(lookalike as never)).toThrow(/createUrqlClient\(\) needs a client made by createBettermodeClient/);
+  expect(() => createUrqlClient(lookalike as never)).toThrow(
+    /createUrqlClient\(\) needs a client made by createBettermodeClient/,
+  );
   expect(() => createUrqlClient(undefined as never)).toThrow(TypeError);
 });

@@ -33,8 +33,12 @@ export interface UrqlClientOptions {
  */
 export function createUrqlClient(client: BettermodeOperations, options: UrqlClientOptions = {}): Client {
   const internals = (client as { [clientInternals]?: ClientInternals } | null | undefined)?.[clientInternals];
-  if (!internals) throw new TypeError(`${packageName}: createUrqlClient() needs a client made by createBettermodeClient() or createBettermodeAppClient()`);
-  if (options.exchanges !== undefined && !Array.isArray(options.exchanges)) throw new TypeError(`${packageName}: exchanges must be an array of urql exchanges`);
+  if (!internals)
+    throw new TypeError(
+      `${packageName}: createUrqlClient() needs a client made by createBettermodeClient() or createBettermodeAppClient()`,
+    );
+  if (options.exchanges !== undefined && !Array.isArray(options.exchanges))
+    throw new TypeError(`${packageName}: exchanges must be an array of urql exchanges`);
   return new Client({
     url: internals.endpoint,
     ...(options.requestPolicy ? { requestPolicy: options.requestPolicy } : {}),

@@ -1,7 +1,14 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createBettermodeClient, HttpError, InvalidResponseError, NetworkError, TimeoutError, type BettermodeClient } from './index';
+import {
+  createBettermodeClient,
+  HttpError,
+  InvalidResponseError,
+  NetworkError,
+  TimeoutError,
+  type BettermodeClient,
+} from './index';
 import { startFaultProxy, type Fault } from './test-support/fault-proxy';
 import { transports } from './test-support/transports';
 
@@ -13,7 +20,12 @@ describe.each(transports)('faults give typed errors and the session survives (%s
   beforeAll(async () => {
     emulator = await startEmulator();
     proxy = await startFaultProxy(emulator.url);
-    bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, requestTimeoutMs: 1500, fetch: fetchOption });
+    bm = createBettermodeClient({
+      endpoint: proxy.url,
+      networkDomain: emulator.networkDomain,
+      requestTimeoutMs: 1500,
+      fetch: fetchOption,
+    });
     await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
   });
   afterAll(async () => {
@@ -53,14 +65,17 @@ describe.each(transports)('faults give typed errors and the session survives (%s
   }
 });
 
-test.each(transports)('server down: NetworkError naming the cause, and no session is invented (%s)', async (_name, fetchOption) => {
-  const emulator = await startEmulator();
-  const url = emulator.url;
-  await emulator.stop();
-  const bm = createBettermodeClient({ endpoint: url, networkDomain: 'community.bettermode.io', fetch: fetchOption });
-  const error = await bm.query(AuthMemberDocument, {}).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(NetworkError);
-  expect(error).toMatchObject({ code: 'NETWORK_ERROR', message: 'Could not reach Bettermode (ECONNREFUSED)' });
-  expect(await bm.getSession()).toBeNull();
-  bm.close();
-});
+test.each(transports)(
+  'server down: NetworkError naming the cause, and no session is invented (%s)',
+  async (_name, fetchOption) => {
+    const emulator = await startEmulator();
+    const url = emulator.url;
+    await emulator.stop();
+    const bm = createBettermodeClient({ endpoint: url, networkDomain: 'community.bettermode.io', fetch: fetchOption });
+    const error = await bm.query(AuthMemberDocument, {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', message: 'Could not reach Bettermode (ECONNREFUSED)' });
+    expect(await bm.getSession()).toBeNull();
+    bm.close();
+  },
+);

@@ -15,7 +15,11 @@ async function bundle(entry: string) {
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   expect(result.errors).toEqual([]);
-  const packages = new Set(Object.keys(result.metafile.inputs).flatMap((path) => path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/)?.[1] ?? []));
+  const packages = new Set(
+    Object.keys(result.metafile.inputs).flatMap(
+      (path) => path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/)?.[1] ?? [],
+    ),
+  );
   return { code: result.outputFiles[0]?.text ?? '', packages };
 }
 

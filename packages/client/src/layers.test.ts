@@ -28,7 +28,9 @@ const layerOf = (file: string) => {
 
 test('the README draws every folder of src as a layer, in one chain', () => {
   const layers = layersFromReadme();
-  const folders = readdirSync(src, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== 'test-support');
+  const folders = readdirSync(src, { withFileTypes: true }).filter(
+    (entry) => entry.isDirectory() && entry.name !== 'test-support',
+  );
   expect(layers[0]).toBe('root');
   expect([...layers].sort()).toEqual(['root', ...folders.map((entry) => entry.name)].sort());
 });

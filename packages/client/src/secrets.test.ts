@@ -17,7 +17,8 @@ beforeEach(() => {
   printed = [];
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     const original = console[method];
-    console[method] = (...args: unknown[]) => void printed.push(args.map((arg) => (arg instanceof Error ? `${arg.stack}` : String(arg))).join(' '));
+    console[method] = (...args: unknown[]) =>
+      void printed.push(args.map((arg) => (arg instanceof Error ? `${arg.stack}` : String(arg))).join(' '));
     restore.push(() => (console[method] = original));
   }
   for (const stream of [process.stdout, process.stderr]) {
@@ -37,7 +38,12 @@ test('no token or password appears in anything printed, thrown or stacked', asyn
   const emulator = await startEmulator();
   const proxy = await startFaultProxy(emulator.url);
   const storage = memoryStorage();
-  const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, storage, requestTimeoutMs: 2000 });
+  const bm = createBettermodeClient({
+    endpoint: proxy.url,
+    networkDomain: emulator.networkDomain,
+    storage,
+    requestTimeoutMs: 2000,
+  });
   const secrets = new Set<string>([password, wrongPassword]);
   const rememberTokens = async () => {
     const session = await readStoredSession(storage);
@@ -72,7 +78,13 @@ test('no token or password appears in anything printed, thrown or stacked', asyn
       ...printed,
       ...thrown.flatMap((error) => {
         const value = error as Error & { cause?: unknown; graphQLErrors?: unknown };
-        return [String(value), value.stack ?? '', JSON.stringify(value), String(value.cause), JSON.stringify(value.graphQLErrors ?? null)];
+        return [
+          String(value),
+          value.stack ?? '',
+          JSON.stringify(value),
+          String(value.cause),
+          JSON.stringify(value.graphQLErrors ?? null),
+        ];
       }),
     ].join('\n');
     expect(secrets.size).toBeGreaterThanOrEqual(6);
@@ -84,36 +96,45 @@ test('no token or password appears in anything printed, thrown or stacked', asyn
   }
 });
 
-test.each(transports)('a token the server echoes in an error appears in no form of the error (%s)', async (_name, fetchOption) => {
-  const emulator = await startEmulator();
-  const proxy = await startFaultProxy(emulator.url);
-  const storage = memoryStorage();
-  const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, storage, fetch: fetchOption });
-  try {
-    await bm.login({ usernameOrEmail: 'bettermodeuser', password });
-    const session = await readStoredSession(storage);
-    const secrets = [session?.accessToken as string, session?.refreshToken as string, 'my-secret-variable-value'];
-    proxy.setFault('echo-secrets');
-    const variables = { password: 'my-secret-variable-value' } as unknown as Record<string, never>;
-    const error = await bm.query(AuthMemberDocument, variables).catch((caught: unknown) => caught);
-    const raw = await createUrqlClient(bm).query(AuthMemberDocument, variables).toPromise();
-    expect(error).toMatchObject({ code: 'BAD_REQUEST' });
-    const value = error as Error & { cause?: unknown; graphQLErrors?: unknown };
-    const forms = [
-      value.message,
-      value.stack ?? '',
-      String(value.cause),
-      JSON.stringify(value.graphQLErrors),
-      inspect(value, { depth: Infinity }),
-      JSON.stringify(value),
-      inspect(raw.error, { depth: Infinity }),
-      JSON.stringify(raw.error?.graphQLErrors),
-    ];
-    expect(forms.join('\n')).toContain('[redacted]');
-    for (const secret of secrets) for (const form of forms) expect(form.includes(secret), `a secret in ${form.slice(0, 80)}`).toBe(false);
-  } finally {
-    bm.close();
-    await proxy.stop();
-    await emulator.stop();
-  }
-});
+test.each(transports)(
+  'a token the server echoes in an error appears in no form of the error (%s)',
+  async (_name, fetchOption) => {
+    const emulator = await startEmulator();
+    const proxy = await startFaultProxy(emulator.url);
+    const storage = memoryStorage();
+    const bm = createBettermodeClient({
+      endpoint: proxy.url,
+      networkDomain: emulator.networkDomain,
+      storage,
+      fetch: fetchOption,
+    });
+    try {
+      await bm.login({ usernameOrEmail: 'bettermodeuser', password });
+      const session = await readStoredSession(storage);
+      const secrets = [session?.accessToken as string, session?.refreshToken as string, 'my-secret-variable-value'];
+      proxy.setFault('echo-secrets');
+      const variables = { password: 'my-secret-variable-value' } as unknown as Record<string, never>;
+      const error = await bm.query(AuthMemberDocument, variables).catch((caught: unknown) => caught);
+      const raw = await createUrqlClient(bm).query(AuthMemberDocument, variables).toPromise();
+      expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+      const value = error as Error & { cause?: unknown; graphQLErrors?: unknown };
+      const forms = [
+        value.message,
+        value.stack ?? '',
+        String(value.cause),
+        JSON.stringify(value.graphQLErrors),
+        inspect(value, { depth: Infinity }),
+        JSON.stringify(value),
+        inspect(raw.error, { depth: Infinity }),
+        JSON.stringify(raw.error?.graphQLErrors),
+      ];
+      expect(forms.join('\n')).toContain('[redacted]');
+      for (const secret of secrets)
+        for (const form of forms) expect(form.includes(secret), `a secret in ${form.slice(0, 80)}`).toBe(false);
+    } finally {
+      bm.close();
+      await proxy.stop();
+      await emulator.stop();
+    }
+  },
+);

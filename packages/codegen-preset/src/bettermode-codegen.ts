@@ -72,11 +72,16 @@ export function bettermodeSchemaPath(): string {
  * this package, so your project needs no codegen plugin of its own.
  */
 export function bettermodeCodegen({ documents, outputDir, schema }: BettermodeCodegenOptions): CodegenConfig {
-  if (!documents || (Array.isArray(documents) && documents.length === 0)) throw new TypeError('@bettermode-kit/codegen-preset: documents are required');
-  if (typeof outputDir !== 'string' || outputDir.trim() === '') throw new TypeError('@bettermode-kit/codegen-preset: outputDir is required');
+  if (!documents || (Array.isArray(documents) && documents.length === 0))
+    throw new TypeError('@bettermode-kit/codegen-preset: documents are required');
+  if (typeof outputDir !== 'string' || outputDir.trim() === '')
+    throw new TypeError('@bettermode-kit/codegen-preset: outputDir is required');
   return {
     schema: schema ?? bettermodeSchemaPath(),
-    documents: [...(Array.isArray(documents) ? documents : [documents]), require.resolve('@bettermode-kit/operations/fragments.graphql')],
+    documents: [
+      ...(Array.isArray(documents) ? documents : [documents]),
+      require.resolve('@bettermode-kit/operations/fragments.graphql'),
+    ],
     ignoreNoDocuments: false,
     pluckConfig: { isGqlTemplateLiteral: isGraphQLTemplateLiteral },
     // Resolved from here: with pnpm, a project does not see this package's own dependencies.

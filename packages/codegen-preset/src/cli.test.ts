@@ -27,7 +27,9 @@ test('codegen with a codegen.ts of three lines', async () => {
 });
 
 test('codegen without a config file or --documents says what to do', async () => {
-  await expect(run('codegen')).rejects.toThrow('No codegen.ts here: write one with bettermodeCodegen(), or pass --documents and --output-dir');
+  await expect(run('codegen')).rejects.toThrow(
+    'No codegen.ts here: write one with bettermodeCodegen(), or pass --documents and --output-dir',
+  );
 });
 
 test('schema pull names the endpoint without the credentials a URL carries; the file is the schema the kit ships', async () => {
@@ -35,15 +37,41 @@ test('schema pull names the endpoint without the credentials a URL carries; the 
   try {
     // fetch refuses a URL with credentials: the error names the endpoint without them.
     const withCredentials = emulator.url.replace('http://', 'http://someone:a-url-secret@');
-    const refused = await run('schema', 'pull', '--endpoint', withCredentials, '--network-domain', emulator.networkDomain).catch((error: Error) => error.message);
+    const refused = await run(
+      'schema',
+      'pull',
+      '--endpoint',
+      withCredentials,
+      '--network-domain',
+      emulator.networkDomain,
+    ).catch((error: Error) => error.message);
     expect(refused).toMatch(new RegExp(`^Could not reach ${emulator.url.replace(/[.:/]/g, '\\$&')} \\(.*credentials`));
     expect(String(refused)).not.toContain('a-url-secret');
     expect(await run('schema', 'pull', '--endpoint', emulator.url, '--network-domain', emulator.networkDomain)).toBe(0);
-    expect(printed).toEqual([expect.stringMatching(new RegExp(`^Wrote schema/bettermode\\.graphql \\(\\d+ bytes\\) from ${emulator.url.replace(/[.:/]/g, '\\$&')}\\.$`))]);
-    expect(await readFile(join(app, 'schema/bettermode.graphql'), 'utf8')).toBe(await readFile(bettermodeSchemaPath(), 'utf8'));
+    expect(printed).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Wrote schema/bettermode\\.graphql \\(\\d+ bytes\\) from ${emulator.url.replace(/[.:/]/g, '\\$&')}\\.$`,
+        ),
+      ),
+    ]);
+    expect(await readFile(join(app, 'schema/bettermode.graphql'), 'utf8')).toBe(
+      await readFile(bettermodeSchemaPath(), 'utf8'),
+    );
     // Unchanged: nothing to report.
     await writeFile(join(app, 'profile.graphql'), 'query MyProfile { authMember { id email } }\n');
-    expect(await run('schema', 'check', '--documents', '*.graphql', '--endpoint', emulator.url, '--network-domain', emulator.networkDomain)).toBe(0);
+    expect(
+      await run(
+        'schema',
+        'check',
+        '--documents',
+        '*.graphql',
+        '--endpoint',
+        emulator.url,
+        '--network-domain',
+        emulator.networkDomain,
+      ),
+    ).toBe(0);
     expect(printed.at(-1)).toBe('No schema changes.');
   } finally {
     await emulator.stop();
@@ -53,7 +81,12 @@ test('schema pull names the endpoint without the credentials a URL carries; the 
 test("schema check names the app's operations a change touches, and exits 1 when a breaking one does", async () => {
   await mkdir(join(app, 'operations'));
   await writeFile(join(app, 'operations/profile.graphql'), 'query MyProfile { authMember { id email } }\n');
-  await writeFile(join(app, 'next.graphql'), (await readFile(bettermodeSchemaPath(), 'utf8')).replace(/^ {2}email: String\n/m, ''));
+  await writeFile(
+    join(app, 'next.graphql'),
+    (await readFile(bettermodeSchemaPath(), 'utf8')).replace(/^ {2}email: String\n/m, ''),
+  );
   expect(await run('schema', 'check', '--documents', 'operations/*.graphql', '--against', 'next.graphql')).toBe(1);
-  expect(printed.at(-1)).toContain("Field 'email' was removed from object type 'Member'  <- used by operations/profile.graphql");
+  expect(printed.at(-1)).toContain(
+    "Field 'email' was removed from object type 'Member'  <- used by operations/profile.graphql",
+  );
 });

@@ -28,9 +28,14 @@ schema check: what changed between the schema you generate against (--schema, de
   change touches one.`;
 
 /** Runs a command; resolves to the exit code. `out` prints a line. */
-export async function runBettermodeKit(argv: readonly string[], cwd: string, out: (line: string) => void): Promise<number> {
+export async function runBettermodeKit(
+  argv: readonly string[],
+  cwd: string,
+  out: (line: string) => void,
+): Promise<number> {
   const [command, subcommand, ...rest] = argv;
-  const args = command === 'schema' ? rest : [subcommand, ...rest].filter((value): value is string => value !== undefined);
+  const args =
+    command === 'schema' ? rest : [subcommand, ...rest].filter((value): value is string => value !== undefined);
   const { values } = parseArgs({
     args,
     strict: true,
@@ -56,10 +61,20 @@ export async function runBettermodeKit(argv: readonly string[], cwd: string, out
     let run;
     if (documents) {
       if (!values['output-dir']) throw new SchemaToolError('--documents needs --output-dir');
-      run = await runCodegen({ cwd, config: bettermodeCodegen({ documents, outputDir: values['output-dir'], ...(values.schema ? { schema: values.schema } : {}) }) });
+      run = await runCodegen({
+        cwd,
+        config: bettermodeCodegen({
+          documents,
+          outputDir: values['output-dir'],
+          ...(values.schema ? { schema: values.schema } : {}),
+        }),
+      });
     } else {
       const configFile = values.config ?? 'codegen.ts';
-      if (!existsSync(resolve(cwd, configFile))) throw new SchemaToolError(`No ${configFile} here: write one with bettermodeCodegen(), or pass --documents and --output-dir`);
+      if (!existsSync(resolve(cwd, configFile)))
+        throw new SchemaToolError(
+          `No ${configFile} here: write one with bettermodeCodegen(), or pass --documents and --output-dir`,
+        );
       run = await runCodegen({ cwd, configFile });
     }
     for (const line of run.lines) out(line);
@@ -68,19 +83,31 @@ export async function runBettermodeKit(argv: readonly string[], cwd: string, out
   if (command === 'schema' && subcommand === 'pull') {
     const endpoint = values.endpoint ?? 'https://api.bettermode.com';
     const target = resolve(cwd, values.out ?? 'schema/bettermode.graphql');
-    const sdl = printSortedSchema(await introspectSchema({ endpoint, ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}) }));
+    const sdl = printSortedSchema(
+      await introspectSchema({
+        endpoint,
+        ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}),
+      }),
+    );
     await writeFileAtomically(target, sdl);
     out(`Wrote ${relative(cwd, target)} (${sdl.length} bytes) from ${withoutUrlCredentials(endpoint)}.`);
     return 0;
   }
   if (command === 'schema' && subcommand === 'check') {
-    if (!values.documents) throw new SchemaToolError('schema check needs --documents GLOB: the operations to judge the changes against');
-    if (!values.against === !values.endpoint) throw new SchemaToolError('Give --against FILE or --endpoint URL (one of them)');
+    if (!values.documents)
+      throw new SchemaToolError('schema check needs --documents GLOB: the operations to judge the changes against');
+    if (!values.against === !values.endpoint)
+      throw new SchemaToolError('Give --against FILE or --endpoint URL (one of them)');
     const before = buildSchema(await readFile(resolve(cwd, values.schema ?? bettermodeSchemaPath()), 'utf8'));
     // Like with like: an introspected schema is printed and built again, as the file is.
     const after = buildSchema(
       values.endpoint
-        ? printSortedSchema(await introspectSchema({ endpoint: values.endpoint, ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}) }))
+        ? printSortedSchema(
+            await introspectSchema({
+              endpoint: values.endpoint,
+              ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}),
+            }),
+          )
         : await readFile(resolve(cwd, values.against as string), 'utf8'),
     );
     // Codegen's own loader: .graphql files, and operations inside .ts files, found from the app's folder.
@@ -88,20 +115,38 @@ export async function runBettermodeKit(argv: readonly string[], cwd: string, out
     process.chdir(cwd);
     let loaded;
     try {
-      const context = new CodegenContext({ config: { schema: [], documents: values.documents, generates: {} }, filepath: resolve(cwd, 'codegen.ts') });
+      const context = new CodegenContext({
+        config: { schema: [], documents: values.documents, generates: {} },
+        filepath: resolve(cwd, 'codegen.ts'),
+      });
       loaded = await context.loadDocuments(values.documents, 'standard');
     } finally {
       process.chdir(previous);
     }
-    const files = new Map(loaded.map((file) => [relative(cwd, file.location ?? '').split('\\').join('/'), file.rawSDL ?? (file.document ? print(file.document) : '')]));
+    const files = new Map(
+      loaded.map((file) => [
+        relative(cwd, file.location ?? '')
+          .split('\\')
+          .join('/'),
+        file.rawSDL ?? (file.document ? print(file.document) : ''),
+      ]),
+    );
     const changes = await compareSchemas(before, after, collectOperationUsage(before, files));
-    out(values.json ? JSON.stringify({ changes, breaksOperations: breaksOperations(changes) }, null, 2) : formatReport(changes, 'fix those operations, then bettermode-kit codegen').trimEnd());
+    out(
+      values.json
+        ? JSON.stringify({ changes, breaksOperations: breaksOperations(changes) }, null, 2)
+        : formatReport(changes, 'fix those operations, then bettermode-kit codegen').trimEnd(),
+    );
     return breaksOperations(changes) ? 1 : 0;
   }
   throw new SchemaToolError(`Unknown command "${argv.join(' ')}"\n${usage}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/bettermode-kit.js') || process.argv[1]?.endsWith('/bettermode-kit')) {
+if (
+  import.meta.url === `file://${process.argv[1]}` ||
+  process.argv[1]?.endsWith('/bettermode-kit.js') ||
+  process.argv[1]?.endsWith('/bettermode-kit')
+) {
   runBettermodeKit(process.argv.slice(2), process.cwd(), (line) => process.stdout.write(`${line}\n`)).then(
     (code) => {
       process.exitCode = code;

@@ -37,10 +37,20 @@ test("the README's Usage: its codegen.ts and operation generate what it shows, a
   expect(run).toEqual({ ok: true, lines: [shown] });
 
   // The shape of a typed document (what urql and bm.query infer from), as the generated file declares it.
-  type MyProfileDocument = DocumentNode & { __apiType?: (variables: Record<string, never>) => { authMember: { name: string | null; role: { name: string } | null } } };
-  const { MyProfileDocument } = (await import(pathToFileURL(join(app, 'src/generated/graphql.ts')).href)) as { MyProfileDocument: MyProfileDocument };
+  type MyProfileDocument = DocumentNode & {
+    __apiType?: (variables: Record<string, never>) => {
+      authMember: { name: string | null; role: { name: string } | null };
+    };
+  };
+  const { MyProfileDocument } = (await import(pathToFileURL(join(app, 'src/generated/graphql.ts')).href)) as {
+    MyProfileDocument: MyProfileDocument;
+  };
   const emulator = await startEmulator();
-  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: memoryStorage() });
+  const bm = createBettermodeClient({
+    endpoint: emulator.url,
+    networkDomain: emulator.networkDomain,
+    storage: memoryStorage(),
+  });
   try {
     await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
     const { authMember } = await bm.query(MyProfileDocument, {});
@@ -51,25 +61,32 @@ test("the README's Usage: its codegen.ts and operation generate what it shows, a
   }
 });
 
-test("operations inside .ts files, as /* GraphQL */ strings, #graphql strings or gql tags, are found", async () => {
+test('operations inside .ts files, as /* GraphQL */ strings, #graphql strings or gql tags, are found', async () => {
   await writeFile(
     join(app, 'queries.ts'),
     [
-      "const gql = String.raw;",
-      "export const a = /* GraphQL */ `query ByComment { authMember { id } }`;",
-      "export const b = `#graphql\n  query ByHash { authMember { name } }`;",
-      "export const c = gql`query ByTag { networkPublicInfo { name } }`;",
+      'const gql = String.raw;',
+      'export const a = /* GraphQL */ `query ByComment { authMember { id } }`;',
+      'export const b = `#graphql\n  query ByHash { authMember { name } }`;',
+      'export const c = gql`query ByTag { networkPublicInfo { name } }`;',
       '',
     ].join('\n'),
   );
-  const run = await runCodegen({ cwd: app, config: (await import('./bettermode-codegen')).bettermodeCodegen({ documents: '*.ts', outputDir: 'generated' }) });
+  const run = await runCodegen({
+    cwd: app,
+    config: (await import('./bettermode-codegen')).bettermodeCodegen({ documents: '*.ts', outputDir: 'generated' }),
+  });
   expect(run.ok).toBe(true);
   const generated = await readFile(join(app, 'generated/graphql.ts'), 'utf8');
-  for (const name of ['ByCommentDocument', 'ByHashDocument', 'ByTagDocument']) expect(generated).toContain(`export const ${name} = `);
+  for (const name of ['ByCommentDocument', 'ByHashDocument', 'ByTagDocument'])
+    expect(generated).toContain(`export const ${name} = `);
 });
 
 test("the operations README's ES-module codegen.ts resolves the schema and the fragment the kit ships", async () => {
-  const config = (await runReadmeSection(join(packageFolder, '../operations'), 'The schema')) as { schema: string; documents: string[] };
+  const config = (await runReadmeSection(join(packageFolder, '../operations'), 'The schema')) as {
+    schema: string;
+    documents: string[];
+  };
   expect(config.schema).toBe(bettermodeSchemaPath());
   expect(await readFile(config.documents[1] as string, 'utf8')).toContain('fragment AuthTokenFields on AuthToken');
 });

@@ -14,7 +14,15 @@ export interface CodegenRun {
  * and says what happened in plain lines: paths relative to `cwd`, each error on its own line, and
  * no "success" line after a failure (the codegen CLI prints both).
  */
-export async function runCodegen({ cwd, config, configFile }: { cwd: string; config?: CodegenConfig; configFile?: string }): Promise<CodegenRun> {
+export async function runCodegen({
+  cwd,
+  config,
+  configFile,
+}: {
+  cwd: string;
+  config?: CodegenConfig;
+  configFile?: string;
+}): Promise<CodegenRun> {
   // Codegen resolves the schema, documents and outputs from the process's directory.
   const previous = process.cwd();
   process.chdir(cwd);
@@ -23,7 +31,9 @@ export async function runCodegen({ cwd, config, configFile }: { cwd: string; con
     if (config) {
       outputs = await generate({ ...config, cwd, silent: true }, true);
     } else {
-      const context = await createContext({ config: configFile ?? 'codegen.ts' } as Parameters<typeof createContext>[0]);
+      const context = await createContext({ config: configFile ?? 'codegen.ts' } as Parameters<
+        typeof createContext
+      >[0]);
       context.updateConfig({ silent: true });
       outputs = await generate(context, true);
     }
@@ -40,8 +50,12 @@ function describeFailure(error: unknown, cwd: string): string[] {
   const errors = (error as { errors?: unknown[] }).errors ?? [error];
   const lines: string[] = [];
   for (const each of errors) {
-    const text = [(each as { message?: string }).message ?? String(each), (each as { details?: string }).details ?? ''].join('\n');
-    for (const found of text.matchAll(/Error \d+: (.+?)\n\s+at (\S+)/g)) lines.push(`${found[1]} at ${shorten(found[2] as string, cwd)}`);
+    const text = [
+      (each as { message?: string }).message ?? String(each),
+      (each as { details?: string }).details ?? '',
+    ].join('\n');
+    for (const found of text.matchAll(/Error \d+: (.+?)\n\s+at (\S+)/g))
+      lines.push(`${found[1]} at ${shorten(found[2] as string, cwd)}`);
     if (lines.length === 0) lines.push(shorten(text.trim().split('\n')[0] ?? 'codegen failed', cwd));
   }
   return [...new Set(lines)];

@@ -22,7 +22,9 @@ describe('every request but tokens needs a valid Bearer token', () => {
   });
 
   const expectUnauthorized = async (authorization: string | undefined, query = '{ authMember { id } }') => {
-    const answer = await postGraphql(emulator.url, query, { headers: authorization === undefined ? {} : { authorization } });
+    const answer = await postGraphql(emulator.url, query, {
+      headers: authorization === undefined ? {} : { authorization },
+    });
     // A well-formed GraphQL answer, as Bettermode gives: clients recognise it by the message.
     expect(answer.status).toBe(200);
     expect(answer.body.errors?.[0]?.message).toBe('Unauthorized');
@@ -31,7 +33,9 @@ describe('every request but tokens needs a valid Bearer token', () => {
   };
 
   test('tokens and __typename need none', async () => {
-    const answer = await postGraphql(emulator.url, guestTokenQuery, { variables: { domain: 'community.bettermode.io' } });
+    const answer = await postGraphql(emulator.url, guestTokenQuery, {
+      variables: { domain: 'community.bettermode.io' },
+    });
     expect(answer.body.errors).toBeUndefined();
     expect((await postGraphql(emulator.url, '{ __typename }')).body.data).toEqual({ __typename: 'Query' });
   });
@@ -64,7 +68,10 @@ describe('every request but tokens needs a valid Bearer token', () => {
   });
 
   test('mixing tokens with a guarded field needs a token for the whole request', async () => {
-    await expectUnauthorized(undefined, '{ tokens(networkDomain: "community.bettermode.io") { accessToken } authMember { id } }');
+    await expectUnauthorized(
+      undefined,
+      '{ tokens(networkDomain: "community.bettermode.io") { accessToken } authMember { id } }',
+    );
   });
 
   test('introspection needs a token, as on Bettermode', async () => {
@@ -98,7 +105,9 @@ describe('every request but tokens needs a valid Bearer token', () => {
 
   test('an expired token, or one without exp or iat, is refused', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({ ...claims, iat: now - 120, exp: now - 60 }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const expired = await new SignJWT({ ...claims, iat: now - 120, exp: now - 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(key);
     await expectUnauthorized(`Bearer ${expired}`);
     const { exp: _exp, ...withoutExp } = claims;
     const noExp = await new SignJWT(withoutExp).setProtectedHeader({ alg: 'HS256' }).sign(key);
@@ -116,7 +125,9 @@ describe('every request but tokens needs a valid Bearer token', () => {
     } finally {
       await other.stop();
     }
-    const otherNetwork = await new SignJWT({ ...claims, networkId: 'elsewhere1' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const otherNetwork = await new SignJWT({ ...claims, networkId: 'elsewhere1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(key);
     await expectUnauthorized(`Bearer ${otherNetwork}`);
   });
 

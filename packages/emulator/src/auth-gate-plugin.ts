@@ -16,10 +16,7 @@ const openFields = new Set(['tokens', 'limitedToken', '__typename']);
  * it selects anything but `tokens` without a valid Bearer token, as Bettermode does.
  */
 export function authGatePlugin(stats: EmulatorStatsCounter): Plugin<EmulatorContext> {
-  const gate = (
-    args: ExecutionArgs,
-    stop: (result: { errors: ReturnType<typeof unauthorized>[] }) => void,
-  ) => {
+  const gate = (args: ExecutionArgs, stop: (result: { errors: ReturnType<typeof unauthorized>[] }) => void) => {
     const fields = rootFieldNames(args.document, args.operationName);
     stats.countFields(fields);
     const context = args.contextValue as EmulatorContext;

@@ -6,7 +6,10 @@ runCli(process.argv.slice(2), output).then(
   (emulator) => {
     if (!emulator) return;
     const stop = () => {
-      emulator.stop().then(() => process.exit(0), () => process.exit(1));
+      emulator.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

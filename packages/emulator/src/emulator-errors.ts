@@ -19,11 +19,14 @@ export const rateLimited = (retryAfterSeconds: number) =>
     { status: 429, retryAfterSeconds },
   );
 
-export const networkNotFound = () => emulatorError('Network not found', EmulatorErrorCode.NetworkNotFound, { status: 404 });
+export const networkNotFound = () =>
+  emulatorError('Network not found', EmulatorErrorCode.NetworkNotFound, { status: 404 });
 
-export const notFound = (what: string) => emulatorError(`${what} not found`, EmulatorErrorCode.NotFound, { status: 404 });
+export const notFound = (what: string) =>
+  emulatorError(`${what} not found`, EmulatorErrorCode.NotFound, { status: 404 });
 
-export const badUserInput = (message: string) => emulatorError(message, EmulatorErrorCode.BadUserInput, { status: 400 });
+export const badUserInput = (message: string) =>
+  emulatorError(message, EmulatorErrorCode.BadUserInput, { status: 400 });
 
 export const notImplemented = (coordinate: string) =>
   emulatorError(`${coordinate} is not implemented by the emulator`, EmulatorErrorCode.NotImplemented, { status: 501 });
@@ -33,7 +36,8 @@ export const invalidAppCredentials = () =>
   emulatorError('Invalid app credentials', EmulatorErrorCode.InvalidAppCredentials, { status: 401 });
 
 /** Bettermode's permission error (code 102): e.g. an app not installed on the network. */
-export const forbidden = (message = 'Forbidden') => emulatorError(message, EmulatorErrorCode.Forbidden, { status: 403 });
+export const forbidden = (message = 'Forbidden') =>
+  emulatorError(message, EmulatorErrorCode.Forbidden, { status: 403 });
 
 /** Bettermode's "request limit reached" (code 104), with the wait. */
 export const requestLimitReached = (retryAfterMs: number, http?: { status: number; headers: Record<string, string> }) =>

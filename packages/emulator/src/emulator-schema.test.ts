@@ -3,17 +3,38 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { guestScopes, startEmulator, type Emulator } from './index';
 import { guestTokenQuery, loginAs, loginMutation, postGraphql } from './testing/post-graphql';
 
-const refreshQuery = 'query Refresh($refreshToken: String) { tokens(refreshToken: $refreshToken) { accessToken refreshToken role { name } member { id } } }';
-const logoutMutation = 'mutation Logout($sessionId: String!) { logoutNetwork(input: { sessionId: $sessionId }) { status } }';
+const refreshQuery =
+  'query Refresh($refreshToken: String) { tokens(refreshToken: $refreshToken) { accessToken refreshToken role { name } member { id } } }';
+const logoutMutation =
+  'mutation Logout($sessionId: String!) { logoutNetwork(input: { sessionId: $sessionId }) { status } }';
 
 describe('the implemented fields', () => {
   let emulator: Emulator;
   beforeAll(async () => {
     emulator = await startEmulator({
       members: [
-        { id: '9FWKl7Y1rB', username: 'bettermodeuser', email: 'bettermodeuser@example.com', password: 'bettermodepassword', name: 'John Smith', role: 'admin' },
-        { username: 'ada', email: 'ada@example.com', password: 'analytical-engine', name: 'Ada Lovelace', role: 'member' },
-        { username: 'locked', email: 'locked@example.com', password: 'right-password', name: 'Locked Out', role: 'member' },
+        {
+          id: '9FWKl7Y1rB',
+          username: 'bettermodeuser',
+          email: 'bettermodeuser@example.com',
+          password: 'bettermodepassword',
+          name: 'John Smith',
+          role: 'admin',
+        },
+        {
+          username: 'ada',
+          email: 'ada@example.com',
+          password: 'analytical-engine',
+          name: 'Ada Lovelace',
+          role: 'member',
+        },
+        {
+          username: 'locked',
+          email: 'locked@example.com',
+          password: 'right-password',
+          name: 'Locked Out',
+          role: 'member',
+        },
       ],
     });
   });
@@ -23,7 +44,9 @@ describe('the implemented fields', () => {
 
   describe('tokens', () => {
     test('a guest token for the network by domain (any case) or id, with exactly the guest scopes', async () => {
-      const byDomain = await postGraphql(emulator.url, guestTokenQuery, { variables: { domain: 'Community.Bettermode.io' } });
+      const byDomain = await postGraphql(emulator.url, guestTokenQuery, {
+        variables: { domain: 'Community.Bettermode.io' },
+      });
       const token = byDomain.body.data?.tokens;
       expect(token.role).toEqual({ name: 'Guest', scopes: [...guestScopes] });
       const claims = decodeJwt(token.accessToken);
@@ -37,7 +60,10 @@ describe('the implemented fields', () => {
 
     test('an unknown network is a clear error', async () => {
       const answer = await postGraphql(emulator.url, guestTokenQuery, { variables: { domain: 'nowhere.example.com' } });
-      expect(answer.body.errors?.[0]).toMatchObject({ message: 'Network not found', extensions: { code: 'NETWORK_NOT_FOUND' } });
+      expect(answer.body.errors?.[0]).toMatchObject({
+        message: 'Network not found',
+        extensions: { code: 'NETWORK_NOT_FOUND' },
+      });
     });
 
     test('no argument at all is a clear error', async () => {
@@ -51,7 +77,9 @@ describe('the implemented fields', () => {
     test('a refresh token gives a new member token and a rotated refresh token', async () => {
       const { login } = await loginAs(emulator.url, 'ada', 'analytical-engine');
       const first = login.body.data!.loginNetwork;
-      const refreshed = await postGraphql(emulator.url, refreshQuery, { variables: { refreshToken: first.refreshToken } });
+      const refreshed = await postGraphql(emulator.url, refreshQuery, {
+        variables: { refreshToken: first.refreshToken },
+      });
       const next = refreshed.body.data?.tokens;
       expect(next.role.name).toBe('Member');
       expect(next.member.id).toBe(first.member.id);
@@ -62,7 +90,9 @@ describe('the implemented fields', () => {
     });
 
     test('an unknown refresh token answers Unauthorized', async () => {
-      const answer = await postGraphql(emulator.url, refreshQuery, { variables: { refreshToken: 'not-a-refresh-token' } });
+      const answer = await postGraphql(emulator.url, refreshQuery, {
+        variables: { refreshToken: 'not-a-refresh-token' },
+      });
       expect(answer.body.errors?.[0]).toMatchObject({ message: 'Unauthorized', extensions: { code: '108' } });
     });
   });
@@ -72,12 +102,17 @@ describe('the implemented fields', () => {
       for (const usernameOrEmail of ['ADA', 'Ada@Example.com']) {
         const { login } = await loginAs(emulator.url, usernameOrEmail, 'analytical-engine');
         expect(login.body.data?.loginNetwork.member.name).toBe('Ada Lovelace');
-        expect(login.body.data?.loginNetwork.role).toEqual({ name: 'Member', scopes: expect.arrayContaining([...guestScopes]) });
+        expect(login.body.data?.loginNetwork.role).toEqual({
+          name: 'Member',
+          scopes: expect.arrayContaining([...guestScopes]),
+        });
       }
     });
 
     test('the deprecated Query field works like the mutation', async () => {
-      const guest = await postGraphql(emulator.url, guestTokenQuery, { variables: { domain: 'community.bettermode.io' } });
+      const guest = await postGraphql(emulator.url, guestTokenQuery, {
+        variables: { domain: 'community.bettermode.io' },
+      });
       const answer = await postGraphql(
         emulator.url,
         'query { loginNetwork(input: { usernameOrEmail: "ada", password: "analytical-engine" }) { member { name } } }',
@@ -87,7 +122,9 @@ describe('the implemented fields', () => {
     });
 
     test('needs a Bearer token, as the document notes', async () => {
-      const answer = await postGraphql(emulator.url, loginMutation, { variables: { usernameOrEmail: 'ada', password: 'analytical-engine' } });
+      const answer = await postGraphql(emulator.url, loginMutation, {
+        variables: { usernameOrEmail: 'ada', password: 'analytical-engine' },
+      });
       expect(answer.body.errors?.[0]?.message).toBe('Unauthorized');
     });
 
@@ -123,7 +160,10 @@ describe('the implemented fields', () => {
     test('revokes the session: its refresh token and access token stop working', async () => {
       const { login } = await loginAs(emulator.url, 'ada', 'analytical-engine');
       const { accessToken, refreshToken, member } = login.body.data!.loginNetwork;
-      const logout = await postGraphql(emulator.url, logoutMutation, { variables: { sessionId: member.activeSession.id }, token: accessToken });
+      const logout = await postGraphql(emulator.url, logoutMutation, {
+        variables: { sessionId: member.activeSession.id },
+        token: accessToken,
+      });
       expect(logout.body.data).toEqual({ logoutNetwork: { status: 'succeeded' } });
       const refresh = await postGraphql(emulator.url, refreshQuery, { variables: { refreshToken } });
       expect(refresh.body.errors?.[0]?.message).toBe('Unauthorized');
@@ -138,7 +178,10 @@ describe('the implemented fields', () => {
         variables: { sessionId: ada.member.activeSession.id },
         token: john.accessToken,
       });
-      expect(answer.body.errors?.[0]).toMatchObject({ message: 'Session not found', extensions: { code: 'NOT_FOUND' } });
+      expect(answer.body.errors?.[0]).toMatchObject({
+        message: 'Session not found',
+        extensions: { code: 'NOT_FOUND' },
+      });
       const stillIn = await postGraphql(emulator.url, '{ authMember { username } }', { token: ada.accessToken });
       expect(stillIn.body.data?.authMember.username).toBe('ada');
     });
@@ -158,14 +201,22 @@ describe('the implemented fields', () => {
         role: { name: 'Admin', type: 'admin', scopes: ['*'] },
       });
       const guest = await postGraphql(emulator.url, query, { token: guestToken });
-      expect(guest.body.data?.authMember).toMatchObject({ id: decodeJwt(guestToken).id, name: 'Guest', role: { name: 'Guest' } });
+      expect(guest.body.data?.authMember).toMatchObject({
+        id: decodeJwt(guestToken).id,
+        name: 'Guest',
+        role: { name: 'Guest' },
+      });
     });
 
     test('networkPublicInfo answers from the seed', async () => {
       const { guestToken } = await loginAs(emulator.url, 'ada', 'analytical-engine');
-      const answer = await postGraphql(emulator.url, '{ networkPublicInfo { name domain visibility membership status } }', {
-        token: guestToken,
-      });
+      const answer = await postGraphql(
+        emulator.url,
+        '{ networkPublicInfo { name domain visibility membership status } }',
+        {
+          token: guestToken,
+        },
+      );
       expect(answer.body.data?.networkPublicInfo).toEqual({
         name: 'Bettermode Community',
         domain: 'community.bettermode.io',
@@ -189,7 +240,9 @@ describe('the implemented fields', () => {
 
     test('a nested field without a value is a clear error too, and the rest of the answer stays', async () => {
       const { login } = await loginAs(emulator.url, 'ada', 'analytical-engine');
-      const answer = await postGraphql(emulator.url, '{ authMember { name score } }', { token: login.body.data?.loginNetwork.accessToken });
+      const answer = await postGraphql(emulator.url, '{ authMember { name score } }', {
+        token: login.body.data?.loginNetwork.accessToken,
+      });
       expect(answer.body.errors?.[0]?.message).toBe('Member.score is not implemented by the emulator');
       expect(answer.body.data?.authMember).toEqual({ name: 'Ada Lovelace', score: null });
     });
@@ -208,7 +261,9 @@ test('an expired refresh token answers Unauthorized', async () => {
   const emulator = await startEmulator({ refreshTokenTtlSeconds: 0.001 });
   try {
     const { login } = await loginAs(emulator.url, 'bettermodeuser', 'bettermodepassword');
-    const answer = await postGraphql(emulator.url, refreshQuery, { variables: { refreshToken: login.body.data?.loginNetwork.refreshToken } });
+    const answer = await postGraphql(emulator.url, refreshQuery, {
+      variables: { refreshToken: login.body.data?.loginNetwork.refreshToken },
+    });
     expect(answer.body.errors?.[0]?.message).toBe('Unauthorized');
   } finally {
     await emulator.stop();

@@ -83,7 +83,14 @@ export function createEmulatorSchema(sdl: string, services: EmulatorServices): G
   return schema;
 }
 
-function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl, memberEvent }: EmulatorServices): Record<string, Record<string, Resolver>> {
+function createResolvers({
+  state,
+  tokens,
+  loginRateLimiter,
+  stats,
+  gatewayUrl,
+  memberEvent,
+}: EmulatorServices): Record<string, Record<string, Resolver>> {
   const { network } = state;
 
   const sign: AccessTokenSigner = (owner, sessionId) => {
@@ -127,7 +134,10 @@ function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl, m
     return authToken(await tokens.openSession({ memberId: `GUEST_${network.id}${randomId(5)}`, guest: true }, sign));
   };
 
-  const loginResolver: Resolver = async (_source, { input }: { input: { usernameOrEmail: string; password: string } }) => {
+  const loginResolver: Resolver = async (
+    _source,
+    { input }: { input: { usernameOrEmail: string; password: string } },
+  ) => {
     const login = input.usernameOrEmail.trim().toLowerCase();
     const member = state.membersByLogin.get(login);
     // A member's username and email share one bucket; unknown logins are counted by name.
@@ -150,7 +160,8 @@ function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl, m
     // Compared even for an unknown app, so the answer takes as long either way.
     const secretMatches = await verifyPassword(basic?.clientSecret ?? '', app?.secretHash ?? state.decoyHash);
     if (!app || !secretMatches) throw invalidAppCredentials();
-    if (args.networkId !== network.id || !app.installedOn.has(args.networkId)) throw forbidden('The app is not installed on this network');
+    if (args.networkId !== network.id || !app.installedOn.has(args.networkId))
+      throw forbidden('The app is not installed on this network');
     if (args.context !== 'NETWORK') throw notImplemented(`Query.limitedToken(context: ${args.context})`);
     if (args.entityId !== args.networkId) throw badUserInput('For the NETWORK context, entityId is the networkId');
     let actor = app.bot;
@@ -159,7 +170,9 @@ function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl, m
       if (!member || member.id.startsWith('BOT')) throw notFound('Member');
       actor = member;
     }
-    const issued = await tokens.openSession({ memberId: actor.id, guest: false, appId: app.clientId }, sign, { ttlSeconds: tokens.accessTokenTtlSeconds });
+    const issued = await tokens.openSession({ memberId: actor.id, guest: false, appId: app.clientId }, sign, {
+      ttlSeconds: tokens.accessTokenTtlSeconds,
+    });
     return { accessToken: issued.accessToken, gatewayUrl: gatewayUrl() };
   };
 
@@ -175,7 +188,9 @@ function createResolvers({ state, tokens, loginRateLimiter, stats, gatewayUrl, m
 
   const authMemberResolver: Resolver = (_source, _args, { caller }) => {
     if (!caller) throw unauthorized();
-    return caller.member ? memberObject(caller.member, network, caller.claims.sid) : guestObject(caller.claims.id, network);
+    return caller.member
+      ? memberObject(caller.member, network, caller.claims.sid)
+      : guestObject(caller.claims.id, network);
   };
 
   return {
@@ -210,7 +225,8 @@ interface TokensArgs {
 
 function namesNetwork(network: EmulatorNetwork, args: TokensArgs): boolean {
   if (args.networkId != null && args.networkId !== network.id) return false;
-  if (args.networkDomain != null && args.networkDomain.trim().toLowerCase() !== network.domain.toLowerCase()) return false;
+  if (args.networkDomain != null && args.networkDomain.trim().toLowerCase() !== network.domain.toLowerCase())
+    return false;
   return true;
 }
 
@@ -233,7 +249,17 @@ function networkPublicInfo(network: EmulatorNetwork) {
 
 function sessionObject(id: string) {
   const now = new Date().toISOString();
-  return { id, active: true, createdAt: now, lastActivityAt: now, ip: '127.0.0.1', country: null, deviceBrand: null, os: null, osVersion: null };
+  return {
+    id,
+    active: true,
+    createdAt: now,
+    lastActivityAt: now,
+    ip: '127.0.0.1',
+    country: null,
+    deviceBrand: null,
+    os: null,
+    osVersion: null,
+  };
 }
 
 /** The Member fields every member object has, guest or not. */
@@ -269,6 +295,13 @@ function memberObject(member: StoredMember, network: EmulatorNetwork, sessionId:
 }
 
 function guestObject(id: string, network: EmulatorNetwork) {
-  const person = { id, name: 'Guest', username: id.toLowerCase(), email: null, role: emulatorRoles.guest, createdAt: new Date().toISOString() };
+  const person = {
+    id,
+    name: 'Guest',
+    username: id.toLowerCase(),
+    email: null,
+    role: emulatorRoles.guest,
+    createdAt: new Date().toISOString(),
+  };
   return { ...memberBase(person, network), status: 'UNVERIFIED', verifiedAt: null, activeSession: null };
 }

@@ -74,7 +74,14 @@ export const emulatorRoles: Readonly<Record<EmulatorRole['type'], EmulatorRole>>
     description: null,
     visible: true,
   },
-  guest: { id: 'roleGuest01', name: 'Guest', type: 'guest', scopes: [...guestScopes], description: null, visible: false },
+  guest: {
+    id: 'roleGuest01',
+    name: 'Guest',
+    type: 'guest',
+    scopes: [...guestScopes],
+    description: null,
+    visible: false,
+  },
 };
 
 /** The network of Bettermode's access-token document. */
@@ -109,4 +116,6 @@ export function randomId(length: number): string {
 }
 
 /** The app every emulator knows unless told otherwise, installed on its network. */
-export const defaultApps: readonly EmulatorApp[] = [{ clientId: 'emulator-app', clientSecret: 'emulator-app-secret', name: 'Emulator App' }];
+export const defaultApps: readonly EmulatorApp[] = [
+  { clientId: 'emulator-app', clientSecret: 'emulator-app-secret', name: 'Emulator App' },
+];

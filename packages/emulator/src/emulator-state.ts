@@ -40,7 +40,11 @@ export interface EmulatorState {
 }
 
 /** Hashes the seed members' passwords and the apps' secrets and indexes them; the plain values are not kept. */
-export async function createEmulatorState(network: EmulatorNetwork, members: readonly EmulatorMember[], apps: readonly EmulatorApp[] = []): Promise<EmulatorState> {
+export async function createEmulatorState(
+  network: EmulatorNetwork,
+  members: readonly EmulatorMember[],
+  apps: readonly EmulatorApp[] = [],
+): Promise<EmulatorState> {
   const createdAt = new Date().toISOString();
   const stored = await Promise.all(
     members.map(async (member): Promise<StoredMember> => ({
@@ -66,12 +70,27 @@ export async function createEmulatorState(network: EmulatorNetwork, members: rea
   const decoyHash = await hashPassword(randomId(24));
   const storedApps = new Map<string, StoredApp>();
   for (const app of apps) {
-    if (storedApps.has(app.clientId)) throw new Error(`@bettermode-kit/emulator: two apps share the clientId "${app.clientId}"`);
+    if (storedApps.has(app.clientId))
+      throw new Error(`@bettermode-kit/emulator: two apps share the clientId "${app.clientId}"`);
     const name = app.name ?? 'Emulator App';
     // A bot account per app, with an id derived from the client id so it is the same at every start.
     const botId = `BOT${createHash('sha256').update(app.clientId).digest('hex').slice(0, 7)}`;
-    const bot: StoredMember = { id: botId, username: `${app.clientId}-bot`, email: `${app.clientId}-bot@apps.invalid`, name: `${name} Bot`, role: emulatorRoles.admin, passwordHash: decoyHash, createdAt };
-    storedApps.set(app.clientId, { clientId: app.clientId, name, secretHash: await hashPassword(app.clientSecret), installedOn: new Set(app.installedOn ?? [network.id]), bot });
+    const bot: StoredMember = {
+      id: botId,
+      username: `${app.clientId}-bot`,
+      email: `${app.clientId}-bot@apps.invalid`,
+      name: `${name} Bot`,
+      role: emulatorRoles.admin,
+      passwordHash: decoyHash,
+      createdAt,
+    };
+    storedApps.set(app.clientId, {
+      clientId: app.clientId,
+      name,
+      secretHash: await hashPassword(app.clientSecret),
+      installedOn: new Set(app.installedOn ?? [network.id]),
+      bot,
+    });
   }
   const membersById = new Map(stored.map((member) => [member.id, member]));
   for (const app of storedApps.values()) membersById.set(app.bot.id, app.bot);

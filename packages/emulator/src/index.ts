@@ -5,5 +5,10 @@ export type { Emulator, EmulatorOptions } from './start-emulator';
 export type { EmulatorStats } from './emulator-stats';
 export type { EmulatorApp, EmulatorMember, EmulatorNetwork, EmulatorRoleName } from './emulator-seed';
 export type { RateLimit } from './rate-limit-plugin';
-export type { EmulatorWebhook, WebhookChallengeResult, WebhookDeliveryOptions, WebhookPerson } from './webhooks/webhook-sender';
+export type {
+  EmulatorWebhook,
+  WebhookChallengeResult,
+  WebhookDeliveryOptions,
+  WebhookPerson,
+} from './webhooks/webhook-sender';
 export type { LoginRateLimit } from './login-rate-limiter';

@@ -10,13 +10,18 @@ export function queryComplexity(document: DocumentNode, operationName?: string |
   let operation: SelectionSetNode | undefined;
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) operation ??= definition.selectionSet;
+    else if (
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (!operationName || definition.name?.value === operationName)
+    )
+      operation ??= definition.selectionSet;
   }
   const count = (selectionSet: SelectionSetNode, depth: number): number => {
     if (depth > 32) return 0;
     let total = 0;
     for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) total += 1 + (selection.selectionSet ? count(selection.selectionSet, depth + 1) : 0);
+      if (selection.kind === Kind.FIELD)
+        total += 1 + (selection.selectionSet ? count(selection.selectionSet, depth + 1) : 0);
       else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet, depth + 1);
       else {
         const fragment = fragments.get(selection.name.value);

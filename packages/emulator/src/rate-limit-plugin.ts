@@ -31,7 +31,11 @@ interface Window {
  * operations over the window's budget of their token (or, without a token, of the anonymous
  * bucket). A refused operation uses none of the budget.
  */
-export function rateLimitPlugin(limit: RateLimit | undefined, stats: EmulatorStatsCounter, now: () => number = Date.now): Plugin<EmulatorContext> {
+export function rateLimitPlugin(
+  limit: RateLimit | undefined,
+  stats: EmulatorStatsCounter,
+  now: () => number = Date.now,
+): Plugin<EmulatorContext> {
   const windows = new Map<string, Window>();
   const windowMs = (limit?.windowSeconds ?? 10) * 1000;
 

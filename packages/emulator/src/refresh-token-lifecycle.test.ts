@@ -4,10 +4,14 @@ import { describe, expect, test } from 'vitest';
 import { startEmulator, type EmulatorOptions } from './index';
 import { guestTokenQuery, loginAs, postGraphql } from './testing/post-graphql';
 
-const refreshQuery = 'query Refresh($refreshToken: String) { tokens(refreshToken: $refreshToken) { accessToken refreshToken member { id } } }';
+const refreshQuery =
+  'query Refresh($refreshToken: String) { tokens(refreshToken: $refreshToken) { accessToken refreshToken member { id } } }';
 const logoutMutation = 'mutation($id: String!) { logoutNetwork(input: { sessionId: $id }) { status } }';
 
-async function withEmulator(options: EmulatorOptions, run: (url: string, stats: () => Record<string, unknown>) => Promise<void>) {
+async function withEmulator(
+  options: EmulatorOptions,
+  run: (url: string, stats: () => Record<string, unknown>) => Promise<void>,
+) {
   const emulator = await startEmulator(options);
   try {
     await run(emulator.url, () => emulator.stats() as unknown as Record<string, unknown>);
@@ -16,7 +20,8 @@ async function withEmulator(options: EmulatorOptions, run: (url: string, stats: 
   }
 }
 
-const refresh = async (url: string, refreshToken: string) => (await postGraphql(url, refreshQuery, { variables: { refreshToken } })).body;
+const refresh = async (url: string, refreshToken: string) =>
+  (await postGraphql(url, refreshQuery, { variables: { refreshToken } })).body;
 
 describe('refresh token reuse', () => {
   test('within the grace window a spent token gets the same answer again, and the session lives on', async () => {
@@ -80,7 +85,9 @@ describe('token times', () => {
       expect((await postGraphql(url, '{ authMember { id } }', { token })).body.data?.authMember.id).toMatch(/^GUEST_/);
       // Past exp, though still within the same whole second on many runs: refused.
       await delay(Math.max(0, exp * 1000 - Date.now()) + 20);
-      expect((await postGraphql(url, '{ authMember { id } }', { token })).body.errors?.[0]?.message).toBe('Unauthorized');
+      expect((await postGraphql(url, '{ authMember { id } }', { token })).body.errors?.[0]?.message).toBe(
+        'Unauthorized',
+      );
     });
   });
 });
@@ -104,8 +111,12 @@ describe('live sessions and memory', () => {
         tokens.push(guest.body.data?.tokens.accessToken);
       }
       expect(stats()).toMatchObject({ liveGuestSessions: 20 });
-      expect((await postGraphql(url, '{ authMember { id } }', { token: tokens[0] })).body.errors?.[0]?.message).toBe('Unauthorized');
-      expect((await postGraphql(url, '{ authMember { id } }', { token: tokens[59] })).body.data?.authMember.id).toMatch(/^GUEST_/);
+      expect((await postGraphql(url, '{ authMember { id } }', { token: tokens[0] })).body.errors?.[0]?.message).toBe(
+        'Unauthorized',
+      );
+      expect((await postGraphql(url, '{ authMember { id } }', { token: tokens[59] })).body.data?.authMember.id).toMatch(
+        /^GUEST_/,
+      );
     });
   });
 

@@ -8,7 +8,9 @@ const bin = fileURLToPath(new URL('../bin/bettermode-emulator.js', import.meta.u
 
 describe('the bettermode-emulator bin', () => {
   test('serves the document flow, prints its demo credentials and no other secret, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, '--port', '0', '--token-ttl', '120'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, '--port', '0', '--token-ttl', '120'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -43,7 +45,11 @@ describe('the bettermode-emulator bin', () => {
   });
 
   test('--webhook: a challenge that fails is reported without the credentials the URL carries, in the URL or in the reason', async () => {
-    const child = spawn(process.execPath, [bin, '--port', '0', '--webhook', 'http://someone:a-hook-secret@127.0.0.1:1/hook', '--webhook-secret', 'signing'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [bin, '--port', '0', '--webhook', 'http://someone:a-hook-secret@127.0.0.1:1/hook', '--webhook-secret', 'signing'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -82,16 +88,21 @@ test("the README's rehearsal command (pnpm emulator), run from another folder, f
   // What the README runs (`pnpm emulator …`), here from another folder than the root: a relative
   // --schema is where the user is. As from a user's shell: no INIT_CWD of an outer pnpm to inherit.
   const { INIT_CWD: _outer, ...env } = process.env;
-  const child = spawn('pnpm', ['--dir', repository, '--silent', 'emulator', '--port', '0', '--schema', 'next.graphql'], {
-    cwd: folder,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'pnpm',
+    ['--dir', repository, '--silent', 'emulator', '--port', '0', '--schema', 'next.graphql'],
+    {
+      cwd: folder,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
-    while (!/stats: /.test(output) && child.exitCode === null) await Promise.race([once(child.stdout, 'data'), once(child, 'exit')]);
+    while (!/stats: /.test(output) && child.exitCode === null)
+      await Promise.race([once(child.stdout, 'data'), once(child, 'exit')]);
     expect(output).toMatch(/^Bettermode emulator listening on http:\/\/127\.0\.0\.1:\d+\/graphql$/m);
     expect(output).not.toMatch(/undefined|ENOENT|ERR_PNPM/);
   } finally {

@@ -62,7 +62,9 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
     refreshTokenTtlSeconds: toNumber('--refresh-ttl', values['refresh-ttl']),
     latencyMs: toNumber('--latency-ms', values['latency-ms']),
     refreshReuseGraceSeconds: toNumber('--reuse-grace', values['reuse-grace']),
-    ...(values['rate-limit'] === undefined ? {} : { rateLimit: { requestsPer10s: toNumber('--rate-limit', values['rate-limit']) as number } }),
+    ...(values['rate-limit'] === undefined
+      ? {}
+      : { rateLimit: { requestsPer10s: toNumber('--rate-limit', values['rate-limit']) as number } }),
     // Relative to where the user ran the command: pnpm runs `--filter … exec` in the package folder
     // and says where it was called from in INIT_CWD.
     schemaFile: values.schema === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values.schema),
@@ -74,10 +76,14 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
   }
   const emulator = await startEmulator(options);
   output.out(`Bettermode emulator listening on ${emulator.url}`);
-  output.out(`network: ${emulator.networkDomain}; member: bettermodeuser / bettermodepassword (Bettermode's access-token document)`);
+  output.out(
+    `network: ${emulator.networkDomain}; member: bettermodeuser / bettermodepassword (Bettermode's access-token document)`,
+  );
   output.out('app: emulator-app / emulator-app-secret (limitedToken with HTTP Basic credentials)');
   for (const result of emulator.webhooks.challenges) {
-    output.out(`webhook ${withoutUrlCredentials(result.url)}: URL challenge ${result.passed ? 'passed' : `failed (${result.reason})`}`);
+    output.out(
+      `webhook ${withoutUrlCredentials(result.url)}: URL challenge ${result.passed ? 'passed' : `failed (${result.reason})`}`,
+    );
   }
   output.out(`stats: ${emulator.url.replace(/\/graphql$/, '/__emulator/stats')}`);
   return emulator;
@@ -89,4 +95,3 @@ function toNumber(flag: string, value: string | undefined): number | undefined {
   if (value.trim() === '' || !Number.isFinite(number)) throw new Error(`${flag} takes a number, got "${value}"`);
   return number;
 }
-

@@ -9,11 +9,13 @@ describe('the README example', () => {
   test('the Usage section runs as written and prints the stats it promises', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     await runReadmeUsage(fileURLToPath(new URL('..', import.meta.url)));
-    expect(log).toHaveBeenCalledWith(expect.objectContaining({ requests: 1, byField: { tokens: 1 }, unauthorized: 0, liveGuestSessions: 1 }));
+    expect(log).toHaveBeenCalledWith(
+      expect.objectContaining({ requests: 1, byField: { tokens: 1 }, unauthorized: 0, liveGuestSessions: 1 }),
+    );
   });
 });
 
-describe('the two requests of Bettermode\'s access-token document', () => {
+describe("the two requests of Bettermode's access-token document", () => {
   test('a guest token, then a member token from loginNetwork sent with it', async () => {
     const emulator = await startEmulator();
     try {
@@ -56,7 +58,9 @@ describe('startEmulator', () => {
 
   test('stats count every request and root field, also at GET /__emulator/stats', async () => {
     const { guestToken } = await loginAs(emulator.url, 'bettermodeuser', 'bettermodepassword');
-    await postGraphql(emulator.url, '{ authMember { id } networkPublicInfo { name } a: authMember { id } }', { token: guestToken });
+    await postGraphql(emulator.url, '{ authMember { id } networkPublicInfo { name } a: authMember { id } }', {
+      token: guestToken,
+    });
     await postGraphql(emulator.url, '{ authMember { id } }');
     const expected = {
       requests: 4,
@@ -78,7 +82,14 @@ describe('startEmulator', () => {
     expect(await served.json()).toEqual(expected);
     emulator.resetStats();
     // Counts start again; live sessions are a gauge and stay.
-    expect(emulator.stats()).toEqual({ ...expected, requests: 0, byField: {}, unauthorized: 0, passwordChecks: 0, rateLimited: 0 });
+    expect(emulator.stats()).toEqual({
+      ...expected,
+      requests: 0,
+      byField: {},
+      unauthorized: 0,
+      passwordChecks: 0,
+      rateLimited: 0,
+    });
   });
 
   test('root fields reached through fragments are counted and guarded too', async () => {
@@ -125,7 +136,9 @@ describe('bad requests get a clear error and the server keeps serving', () => {
   });
 
   const stillServes = async () => {
-    const answer = await postGraphql(emulator.url, guestTokenQuery, { variables: { domain: 'community.bettermode.io' } });
+    const answer = await postGraphql(emulator.url, guestTokenQuery, {
+      variables: { domain: 'community.bettermode.io' },
+    });
     expect(answer.body.data?.tokens.accessToken).toEqual(expect.any(String));
   };
 
@@ -143,15 +156,22 @@ describe('bad requests get a clear error and the server keeps serving', () => {
 
   test('a form-encoded (or any non-JSON) operation answers 415', async () => {
     for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {
-      const response = await fetch(emulator.url, { method: 'POST', headers: { 'content-type': type }, body: 'query=%7B__typename%7D' });
+      const response = await fetch(emulator.url, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: 'query=%7B__typename%7D',
+      });
       expect(response.status, type).toBe(415);
-      expect(((await response.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe('GraphQL requests must be sent as application/json');
+      expect(((await response.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe(
+        'GraphQL requests must be sent as application/json',
+      );
     }
     await stillServes();
   });
 
   test('loginNetwork over GET is refused before any password is checked', async () => {
-    const query = 'query { loginNetwork(input: { usernameOrEmail: "bettermodeuser", password: "bettermodepassword" }) { accessToken } }';
+    const query =
+      'query { loginNetwork(input: { usernameOrEmail: "bettermodeuser", password: "bettermodepassword" }) { accessToken } }';
     const response = await fetch(`${emulator.url}?query=${encodeURIComponent(query)}`);
     expect(response.status).toBe(405);
     expect(emulator.stats().passwordChecks).toBe(0);
@@ -161,7 +181,9 @@ describe('bad requests get a clear error and the server keeps serving', () => {
   test('a path that is not a URL path answers 400, not 500', async () => {
     const { port } = new URL(emulator.url);
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.end('GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk.toString()));
       socket.on('end', () => resolve(text));
@@ -172,26 +194,38 @@ describe('bad requests get a clear error and the server keeps serving', () => {
   });
 
   test('an invalid variable is named in the error, its value never repeated', async () => {
-    const guest = await postGraphql(emulator.url, guestTokenQuery, { variables: { domain: 'community.bettermode.io' } });
-    const answer = await postGraphql(emulator.url, 'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }', {
-      token: guest.body.data?.tokens.accessToken,
-      variables: { input: { password: 'hunter2-secret-value' } },
+    const guest = await postGraphql(emulator.url, guestTokenQuery, {
+      variables: { domain: 'community.bettermode.io' },
     });
+    const answer = await postGraphql(
+      emulator.url,
+      'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }',
+      {
+        token: guest.body.data?.tokens.accessToken,
+        variables: { input: { password: 'hunter2-secret-value' } },
+      },
+    );
     const text = JSON.stringify(answer.body);
     expect(text).not.toContain('hunter2-secret-value');
     expect(answer.body.errors?.[0]?.message).toBe(
       'Variable "$input" got invalid value; Field "usernameOrEmail" of required type "String!" was not provided.',
     );
-    const literal = await postGraphql(emulator.url, 'mutation { loginNetwork(input: { usernameOrEmail: "x", password: 424242 }) { accessToken } }', {
-      token: guest.body.data?.tokens.accessToken,
-    });
+    const literal = await postGraphql(
+      emulator.url,
+      'mutation { loginNetwork(input: { usernameOrEmail: "x", password: 424242 }) { accessToken } }',
+      {
+        token: guest.body.data?.tokens.accessToken,
+      },
+    );
     expect(JSON.stringify(literal.body)).not.toContain('424242');
   });
 
   test('41 simultaneous password guesses check at most 5 passwords; then even the right one is refused', async () => {
     const target = await startEmulator();
     try {
-      const guest = await postGraphql(target.url, guestTokenQuery, { variables: { domain: 'community.bettermode.io' } });
+      const guest = await postGraphql(target.url, guestTokenQuery, {
+        variables: { domain: 'community.bettermode.io' },
+      });
       const token = guest.body.data?.tokens.accessToken as string;
       // Username and email of one member share one bucket.
       const guesses = Array.from({ length: 41 }, (_, index) => ({
@@ -200,15 +234,25 @@ describe('bad requests get a clear error and the server keeps serving', () => {
       }));
       const answers = await Promise.all(
         guesses.map((input) =>
-          postGraphql(target.url, 'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }', { token, variables: { input } }),
+          postGraphql(
+            target.url,
+            'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }',
+            { token, variables: { input } },
+          ),
         ),
       );
       expect(target.stats().passwordChecks).toBeLessThanOrEqual(5);
-      expect(answers.filter((answer) => answer.body.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(36);
-      const right = await postGraphql(target.url, 'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }', {
-        token,
-        variables: { input: { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' } },
-      });
+      expect(
+        answers.filter((answer) => answer.body.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length,
+      ).toBeGreaterThanOrEqual(36);
+      const right = await postGraphql(
+        target.url,
+        'mutation($input: LoginNetworkWithPasswordInput!) { loginNetwork(input: $input) { accessToken } }',
+        {
+          token,
+          variables: { input: { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' } },
+        },
+      );
       expect(right.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
       expect(target.stats().passwordChecks).toBeLessThanOrEqual(5);
     } finally {
@@ -280,7 +324,9 @@ test('stop() closes every socket, keep-alive ones included', async () => {
 
 test('options are checked at once, with the package name in the message', async () => {
   await expect(startEmulator({ port: -1 })).rejects.toThrow(/^@bettermode-kit\/emulator: port/);
-  await expect(startEmulator({ accessTokenTtlSeconds: 0 })).rejects.toThrow(/accessTokenTtlSeconds must be a positive number/);
+  await expect(startEmulator({ accessTokenTtlSeconds: 0 })).rejects.toThrow(
+    /accessTokenTtlSeconds must be a positive number/,
+  );
   await expect(startEmulator({ secret: 'short' })).rejects.toThrow(/secret must be at least 32 bytes/);
   await expect(
     startEmulator({
@@ -305,7 +351,10 @@ test('schemaFile serves another schema version', async () => {
   );
   const emulator = await startEmulator({ schemaFile });
   try {
-    const guest = await postGraphql(emulator.url, '{ tokens(networkDomain: "community.bettermode.io") { accessToken } }');
+    const guest = await postGraphql(
+      emulator.url,
+      '{ tokens(networkDomain: "community.bettermode.io") { accessToken } }',
+    );
     const token = guest.body.data?.tokens.accessToken as string;
     expect(token).toEqual(expect.any(String));
     const gone = await postGraphql(emulator.url, '{ authMember { id } }', { token });

@@ -7,7 +7,14 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
 import { authGatePlugin } from './auth-gate-plugin';
 import { createEmulatorSchema, type EmulatorContext } from './emulator-schema';
-import { defaultApps, defaultMembers, defaultNetwork, type EmulatorApp, type EmulatorMember, type EmulatorNetwork } from './emulator-seed';
+import {
+  defaultApps,
+  defaultMembers,
+  defaultNetwork,
+  type EmulatorApp,
+  type EmulatorMember,
+  type EmulatorNetwork,
+} from './emulator-seed';
 import { createEmulatorState } from './emulator-state';
 import { EmulatorStatsCounter, type EmulatorStats } from './emulator-stats';
 import { createEmulatorHttpHandler, graphqlPath } from './http/emulator-http-handler';
@@ -91,7 +98,10 @@ export interface Emulator {
     /** What the URL challenge at start-up found, per receiver. */
     readonly challenges: readonly WebhookChallengeResult[];
     /** Sends an event of your own (for a receiver's tests); returns its id. */
-    send(name: string, event?: { noun?: string; verb?: string; actor?: WebhookPerson; object?: Record<string, unknown> }): string;
+    send(
+      name: string,
+      event?: { noun?: string; verb?: string; actor?: WebhookPerson; object?: Record<string, unknown> },
+    ): string;
     /** Resolves when every delivery so far has ended, delivered or given up. */
     settled(): Promise<void>;
   };
@@ -116,7 +126,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const settings = checkOptions(options);
   const network: EmulatorNetwork = { ...defaultNetwork, ...options.network, domain: settings.networkDomain };
   const state = await createEmulatorState(network, options.members ?? defaultMembers, options.apps ?? defaultApps);
-  const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
+  const secret =
+    typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
   if (secret.byteLength < 32) throw new Error(`${packageName}: secret must be at least 32 bytes`);
   const tokens = new TokenService(secret, settings);
   const stats = new EmulatorStatsCounter();
@@ -149,7 +160,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     graphiql: false,
     cors: { origin: '*', methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] },
     context: ({ request }) => requestCaller(request.headers.get('authorization'), state, tokens),
-    plugins: [EnvelopArmorPlugin(), authGatePlugin(stats), rateLimitPlugin(options.rateLimit, stats), valueFreeErrorsPlugin()],
+    plugins: [
+      EnvelopArmorPlugin(),
+      authGatePlugin(stats),
+      rateLimitPlugin(options.rateLimit, stats),
+      valueFreeErrorsPlugin(),
+    ],
   });
 
   const server = createServer(

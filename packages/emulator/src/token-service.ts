@@ -100,13 +100,15 @@ export class TokenService {
 
   async signAccessToken(claims: Omit<AccessTokenClaims, 'iat' | 'exp'>): Promise<string> {
     const issuedAt = this.now() / 1000;
-    return new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
-      // Two tokens issued within the same millisecond must still differ.
-      .setJti(randomBytes(9).toString('base64url'))
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + this.lifetimes.accessTokenTtlSeconds)
-      .sign(this.secret);
+    return (
+      new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
+        // Two tokens issued within the same millisecond must still differ.
+        .setJti(randomBytes(9).toString('base64url'))
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + this.lifetimes.accessTokenTtlSeconds)
+        .sign(this.secret)
+    );
   }
 
   /** The token's claims, or null for anything not signed here, expired, or of a revoked session. */
@@ -132,7 +134,11 @@ export class TokenService {
    * Starts a session and issues its first tokens. An app's session (`ttlSeconds`) ends with its
    * access token: apps mint a new one instead of refreshing.
    */
-  async openSession(owner: SessionOwner, sign: AccessTokenSigner, options: { ttlSeconds?: number } = {}): Promise<IssuedTokens> {
+  async openSession(
+    owner: SessionOwner,
+    sign: AccessTokenSigner,
+    options: { ttlSeconds?: number } = {},
+  ): Promise<IssuedTokens> {
     this.#sweep();
     const sessionId = randomBytes(12).toString('base64url');
     this.#sessions.set(sessionId, { owner, expiresAt: 0, refreshDigests: [] });
@@ -169,7 +175,12 @@ export class TokenService {
     if (record.expiresAt <= now) return null;
     this.counts.refreshes += 1;
     const next = this.#issueRefreshToken(record.sessionId);
-    const child = sign(session.owner, record.sessionId).then((accessToken) => ({ sessionId: record.sessionId, owner: session.owner, refreshToken: next, accessToken }));
+    const child = sign(session.owner, record.sessionId).then((accessToken) => ({
+      sessionId: record.sessionId,
+      owner: session.owner,
+      refreshToken: next,
+      accessToken,
+    }));
     record.spent = { at: now, child, childDigest: digestOf(next) };
     return child;
   }
@@ -202,7 +213,8 @@ export class TokenService {
     this.#refreshTokens.set(digest, { sessionId, expiresAt });
     session.expiresAt = expiresAt;
     session.refreshDigests.push(digest);
-    while (session.refreshDigests.length > rememberedRefreshTokens) this.#refreshTokens.delete(session.refreshDigests.shift() as string);
+    while (session.refreshDigests.length > rememberedRefreshTokens)
+      this.#refreshTokens.delete(session.refreshDigests.shift() as string);
     return token;
   }
 
@@ -211,7 +223,8 @@ export class TokenService {
     const now = this.now();
     if (!force && now - this.#lastSweep < 1000) return;
     this.#lastSweep = now;
-    for (const [sessionId, session] of this.#sessions) if (session.expiresAt > 0 && session.expiresAt <= now) this.revokeSession(sessionId);
+    for (const [sessionId, session] of this.#sessions)
+      if (session.expiresAt > 0 && session.expiresAt <= now) this.revokeSession(sessionId);
   }
 
   #capGuests(): void {

@@ -10,7 +10,7 @@ const variablePrefix = /^(Variable "\$[_A-Za-z][_0-9A-Za-z]*" got invalid value)
  */
 export function withoutValues(message: string, inner?: string): string {
   const variable = message.match(variablePrefix);
-  if (variable) return `${variable[1]}; ${inner === undefined ? 'see the variable\'s type' : withoutValues(inner)}`;
+  if (variable) return `${variable[1]}; ${inner === undefined ? "see the variable's type" : withoutValues(inner)}`;
   return message
     .replace(/(cannot represent [^:]*?value): [\s\S]*$/, '$1.')
     .replace(/(Expected value of type "[^"]+"), found [\s\S]*$/, '$1.')

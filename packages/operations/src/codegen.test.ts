@@ -49,6 +49,8 @@ describe('pnpm codegen', { timeout: 60_000 }, () => {
     const run = runCodegen(tree);
     expect(run.status).not.toBe(0);
     // As the README shows it: one line, the path relative to the repository, no success line after it.
-    expect(run.output.trim()).toBe('Cannot query field "favouriteColour" on type "Member". at operations/member/AuthMemberColour.graphql:4:5');
+    expect(run.output.trim()).toBe(
+      'Cannot query field "favouriteColour" on type "Member". at operations/member/AuthMemberColour.graphql:4:5',
+    );
   });
 });

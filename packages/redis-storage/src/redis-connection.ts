@@ -11,7 +11,6 @@ export interface RedisConnection {
   close(): void;
 }
 
-
 /** How connections are set up: fail fast while disconnected, reconnect in the background. */
 export const connectionOptions: RedisOptions = {
   lazyConnect: true,
@@ -42,7 +41,11 @@ export function openRedis(options: { url?: string | undefined; client?: Redis | 
       } catch (error) {
         // While disconnected, ioredis fails commands with its own wording; the connection's error says why.
         const connected = commands.status === 'ready';
-        const reason = connected ? (error instanceof Error ? error.message : String(error)) : ((lastError as NodeJS.ErrnoException | undefined)?.code ?? `not connected: ${commands.status}`);
+        const reason = connected
+          ? error instanceof Error
+            ? error.message
+            : String(error)
+          : ((lastError as NodeJS.ErrnoException | undefined)?.code ?? `not connected: ${commands.status}`);
         // eslint-disable-next-line preserve-caught-error -- left out on purpose: a client error may quote the Redis URL and its password.
         throw new Error(`${packageName}: Redis ${connected ? 'failed' : 'is unreachable'} (${reason})`);
       }

@@ -51,7 +51,10 @@ test('every key and channel is under keyPrefix', async () => {
   const lease = await storage.lock();
   const raw = new Redis(redisUrl);
   try {
-    expect((await raw.keys(`${prefix}*`)).sort()).toEqual([`${prefix}bettermode-kit:session`, `${prefix}bettermode-kit:session:lease`]);
+    expect((await raw.keys(`${prefix}*`)).sort()).toEqual([
+      `${prefix}bettermode-kit:session`,
+      `${prefix}bettermode-kit:session:lease`,
+    ]);
   } finally {
     await lease?.release();
     raw.disconnect();
@@ -59,7 +62,9 @@ test('every key and channel is under keyPrefix', async () => {
 });
 
 test('misconfiguration throws at once, with the package name', () => {
-  expect(() => redisStorage({ url: 'http://localhost:6379' })).toThrow(/^@bettermode-kit\/redis-storage: url must be a redis:\/\/ or rediss:\/\/ URL, not http:/);
+  expect(() => redisStorage({ url: 'http://localhost:6379' })).toThrow(
+    /^@bettermode-kit\/redis-storage: url must be a redis:\/\/ or rediss:\/\/ URL, not http:/,
+  );
   expect(() => redisStorage({ url: 'not a url' })).toThrow(/^@bettermode-kit\/redis-storage: url must be a redis/);
   expect(() => redisStorage({ url: redisUrl, leaseMs: 0 })).toThrow(/leaseMs/);
 });
@@ -72,7 +77,8 @@ test('Redis down from the start: one clear warning, and the client works from me
   const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage });
   try {
     await bm.login(member);
-    for (let index = 0; index < 5; index += 1) expect((await bm.query(AuthMemberDocument, {})).authMember.username).toBe('bettermodeuser');
+    for (let index = 0; index < 5; index += 1)
+      expect((await bm.query(AuthMemberDocument, {})).authMember.username).toBe('bettermodeuser');
     const warnings = warn.mock.calls.map((call) => String(call[0]));
     expect(warnings).toEqual(['@bettermode-kit/client: the stored session could not be read; starting without one']);
     expect(warnings.join('\n')).not.toContain('a-redis-password');
@@ -86,7 +92,13 @@ test('Redis stopped mid-run: one warning per holder, operations go on from memor
   const server = await startRedisServer();
   const target = await startEmulator({ accessTokenTtlSeconds: 2 });
   const key = uniqueKey();
-  const holders = [0, 1].map(() => createBettermodeClient({ endpoint: target.url, networkDomain: target.networkDomain, storage: open({ url: server.url, key }) }));
+  const holders = [0, 1].map(() =>
+    createBettermodeClient({
+      endpoint: target.url,
+      networkDomain: target.networkDomain,
+      storage: open({ url: server.url, key }),
+    }),
+  );
   const [a, b] = holders as [(typeof holders)[number], (typeof holders)[number]];
   try {
     await a.login(member);

@@ -24,7 +24,6 @@ export interface RedisSessionStorage extends SessionStorage {
   close(): Promise<void>;
 }
 
-
 // Compare-and-set: write only onto the version the writer last saw, then tell the other holders.
 const writeScript = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
@@ -81,7 +80,9 @@ export function redisStorage(options: RedisStorageOptions = {}): RedisSessionSto
       return { value: value ?? null, version: version ? Number(version) : 0 };
     },
     async write(value, expectedVersion) {
-      const version = await run((redis) => redis.eval(writeScript, 2, key, channel, value, String(expectedVersion)) as Promise<number | null>);
+      const version = await run(
+        (redis) => redis.eval(writeScript, 2, key, channel, value, String(expectedVersion)) as Promise<number | null>,
+      );
       return version === null ? null : Number(version);
     },
     async lock(): Promise<SessionLease | null> {
@@ -90,7 +91,10 @@ export function redisStorage(options: RedisStorageOptions = {}): RedisSessionSto
       for (;;) {
         const taken = await run((redis) => redis.set(leaseKey, token, 'PX', leaseMs, 'NX'));
         if (taken === 'OK') {
-          return { release: async () => void (await run((redis) => redis.eval(releaseScript, 1, leaseKey, token)).catch(() => undefined)) };
+          return {
+            release: async () =>
+              void (await run((redis) => redis.eval(releaseScript, 1, leaseKey, token)).catch(() => undefined)),
+          };
         }
         if (Date.now() > giveUpAt) return null;
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -28,7 +28,15 @@ test('8 processes on one Redis, 20 operations a second each, across 5 expiries o
     await first.close();
     workers.push(
       ...(await Promise.all(
-        Array.from({ length: 8 }, () => startWorker({ clientModule, storageModule, storageExport: 'redisStorage', storageArgs: [{ url: redisUrl, key, leaseMs: 3000 }], endpoint: emulator.url })),
+        Array.from({ length: 8 }, () =>
+          startWorker({
+            clientModule,
+            storageModule,
+            storageExport: 'redisStorage',
+            storageArgs: [{ url: redisUrl, key, leaseMs: 3000 }],
+            endpoint: emulator.url,
+          }),
+        ),
       )),
     );
     // The stored token has expired when they start: all 8 need a refresh at their first operation.
@@ -40,7 +48,9 @@ test('8 processes on one Redis, 20 operations a second each, across 5 expiries o
     const stats = emulator.stats();
     expect(reports.flatMap((report) => report.operations.filter((operation) => operation.error))).toEqual([]);
     expect(reports.reduce((sum, report) => sum + report.operations.length, 0)).toBeGreaterThan(8 * 20 * 10 * 0.8);
-    expect(reports.every((report) => report.operations.every((operation) => operation.username === 'bettermodeuser'))).toBe(true);
+    expect(
+      reports.every((report) => report.operations.every((operation) => operation.username === 'bettermodeuser')),
+    ).toBe(true);
     expect(reports.flatMap((report) => report.warnings)).toEqual([]);
     expect(stats).toMatchObject({ unauthorized: 0, revokedByReuse: 0 });
     expect(stats.refreshes).toBeGreaterThanOrEqual(4);
@@ -66,7 +76,12 @@ test("4 processes sharing an app's token cache on Redis: one limitedToken reques
             storageExport: 'redisStorage',
             storageArgs: [{ url: redisUrl, key, leaseMs: 3000 }],
             endpoint: emulator.url,
-            app: { module: appModule, clientId: 'emulator-app', clientSecret: 'emulator-app-secret', networkId: 'NtT0FkLxxi' },
+            app: {
+              module: appModule,
+              clientId: 'emulator-app',
+              clientSecret: 'emulator-app-secret',
+              networkId: 'NtT0FkLxxi',
+            },
           }),
         ),
       )),
@@ -78,7 +93,9 @@ test("4 processes sharing an app's token cache on Redis: one limitedToken reques
     const reports = await Promise.all(workers.map((worker) => worker.stop()));
     const stats = emulator.stats();
     expect(reports.flatMap((report) => report.operations.filter((operation) => operation.error))).toEqual([]);
-    expect(reports.every((report) => report.operations.every((operation) => operation.username === 'emulator-app-bot'))).toBe(true);
+    expect(
+      reports.every((report) => report.operations.every((operation) => operation.username === 'emulator-app-bot')),
+    ).toBe(true);
     expect(reports.flatMap((report) => report.warnings)).toEqual([]);
     expect(stats.unauthorized).toBe(0);
     // The first mint and one per expiry: no more than expiries + 1.

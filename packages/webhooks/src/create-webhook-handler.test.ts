@@ -3,14 +3,17 @@ import { createWebhookHandler, memoryDedupeStore, type WebhookEvent } from './in
 import { bettermodeHeaders } from './testing/sign';
 
 const secret = 'whsec-test-signing-secret';
-const post = (body: string, headers: Record<string, string>) => new Request('http://receiver.test/webhooks', { method: 'POST', headers, body });
-const event = (id: string) => `{"networkId":"NtT0FkLxxi","context":"NETWORK","type":"SUBSCRIPTION","data":{"id":"${id}","name":"member.logged_in"}}`;
+const post = (body: string, headers: Record<string, string>) =>
+  new Request('http://receiver.test/webhooks', { method: 'POST', headers, body });
+const event = (id: string) =>
+  `{"networkId":"NtT0FkLxxi","context":"NETWORK","type":"SUBSCRIPTION","data":{"id":"${id}","name":"member.logged_in"}}`;
 
 describe('createWebhookHandler', () => {
   test('answers the URL challenge byte for byte as Bettermode documents, without calling onEvent', async () => {
     const handled: WebhookEvent[] = [];
     const handler = createWebhookHandler({ secret, onEvent: (each) => void handled.push(each) });
-    const body = '{"networkId":"NtT0FkLxxi","context":"NETWORK","currentSettings":[],"type":"TEST","data":{"challenge":"3f9a1c"}}';
+    const body =
+      '{"networkId":"NtT0FkLxxi","context":"NETWORK","currentSettings":[],"type":"TEST","data":{"challenge":"3f9a1c"}}';
     const response = await handler(post(body, bettermodeHeaders(secret, body)));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
@@ -34,7 +37,8 @@ describe('createWebhookHandler', () => {
     let calls = 0;
     const handler = createWebhookHandler({ secret, onEvent: () => void (calls += 1) });
     const body = event('evt_2');
-    for (let delivery = 0; delivery < 3; delivery += 1) expect((await handler(post(body, bettermodeHeaders(secret, body)))).status).toBe(200);
+    for (let delivery = 0; delivery < 3; delivery += 1)
+      expect((await handler(post(body, bettermodeHeaders(secret, body)))).status).toBe(200);
     expect(calls).toBe(1);
   });
 
@@ -56,7 +60,11 @@ describe('createWebhookHandler', () => {
 
   test('two deliveries of one event at once: one handles it, the other is told to come back (409)', async () => {
     let release: () => void = () => undefined;
-    const handler = createWebhookHandler({ secret, dedupe: memoryDedupeStore(), onEvent: () => new Promise<void>((resolve) => (release = resolve)) });
+    const handler = createWebhookHandler({
+      secret,
+      dedupe: memoryDedupeStore(),
+      onEvent: () => new Promise<void>((resolve) => (release = resolve)),
+    });
     const body = event('evt_4');
     const first = handler(post(body, bettermodeHeaders(secret, body)));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -68,7 +76,9 @@ describe('createWebhookHandler', () => {
   });
 
   test('misconfiguration throws at once', () => {
-    expect(() => createWebhookHandler({ secret: '', onEvent: () => undefined })).toThrow(/^@bettermode-kit\/webhooks: secret must be/);
+    expect(() => createWebhookHandler({ secret: '', onEvent: () => undefined })).toThrow(
+      /^@bettermode-kit\/webhooks: secret must be/,
+    );
     expect(() => createWebhookHandler({ secret, onEvent: undefined as never })).toThrow(/onEvent must be a function/);
   });
 });

@@ -13,7 +13,11 @@ import { handleWebhook, prepareWebhookHandler, type WebhookHandlerOptions } from
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
   const prepared = prepareWebhookHandler(options);
   return async (request) => {
-    if (request.method !== 'POST') return new Response(JSON.stringify({ error: 'Method not allowed' }), { status: 405, headers: { 'content-type': 'application/json', allow: 'POST' } });
+    if (request.method !== 'POST')
+      return new Response(JSON.stringify({ error: 'Method not allowed' }), {
+        status: 405,
+        headers: { 'content-type': 'application/json', allow: 'POST' },
+      });
     const rawBody = new Uint8Array(await request.arrayBuffer());
     const answer = await handleWebhook(prepared, rawBody, request.headers);
     return new Response(answer.body, { status: answer.status, headers: { 'content-type': 'application/json' } });

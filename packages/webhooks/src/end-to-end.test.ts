@@ -22,12 +22,22 @@ const behave = (event: WebhookEvent, attempt: number) => {
 /** 100 logins, each a `member.logged_in` webhook. */
 async function hundredLogins(emulator: Emulator): Promise<void> {
   const post = async (query: string, token?: string) =>
-    (await (await fetch(emulator.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) })).json()) as {
+    (await (
+      await fetch(emulator.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query }),
+      })
+    ).json()) as {
       data: Record<string, { accessToken: string }>;
     };
-  const guest = (await post('{ tokens(networkDomain: "community.bettermode.io") { accessToken } }')).data.tokens?.accessToken;
+  const guest = (await post('{ tokens(networkDomain: "community.bettermode.io") { accessToken } }')).data.tokens
+    ?.accessToken;
   for (let index = 0; index < events; index += 1) {
-    await post('mutation { loginNetwork(input: { usernameOrEmail: "bettermodeuser", password: "bettermodepassword" }) { accessToken } }', guest);
+    await post(
+      'mutation { loginNetwork(input: { usernameOrEmail: "bettermodeuser", password: "bettermodepassword" }) { accessToken } }',
+      guest,
+    );
   }
 }
 
@@ -39,7 +49,10 @@ const exactlyOnce = (handled: string[]) => {
 
 test('the emulator sends 100 events to a receiver that fails 30% of first attempts: each is handled exactly once', async () => {
   const receiver = await startReceiver({ secret, behave });
-  const emulator = await startEmulator({ webhooks: [{ url: receiver.url, secret, events: ['member.logged_in'] }], webhookDelivery: { baseDelayMs: 50, timeoutMs: 500 } });
+  const emulator = await startEmulator({
+    webhooks: [{ url: receiver.url, secret, events: ['member.logged_in'] }],
+    webhookDelivery: { baseDelayMs: 50, timeoutMs: 500 },
+  });
   try {
     expect(emulator.webhooks.challenges).toEqual([{ url: receiver.url, passed: true }]);
     await hundredLogins(emulator);
@@ -57,7 +70,10 @@ test('the emulator sends 100 events to a receiver that fails 30% of first attemp
 
 test('the same with two receivers behind one Redis dedupe store: each event handled once across both', async () => {
   const prefix = `test:${randomBytes(6).toString('hex')}:`;
-  const stores = [redisDedupeStore({ url: redisUrl(), keyPrefix: prefix }), redisDedupeStore({ url: redisUrl(), keyPrefix: prefix })];
+  const stores = [
+    redisDedupeStore({ url: redisUrl(), keyPrefix: prefix }),
+    redisDedupeStore({ url: redisUrl(), keyPrefix: prefix }),
+  ];
   // One attempt count for both receivers: a retry reaching the other one is not a first attempt.
   const attempts = new Map<string, number>();
   const shared = (event: WebhookEvent) => {
@@ -67,7 +83,10 @@ test('the same with two receivers behind one Redis dedupe store: each event hand
   };
   const receivers = await Promise.all(stores.map((dedupe) => startReceiver({ secret, dedupe, behave: shared })));
   const balancer = await startBalancer(receivers.map((receiver) => receiver.url));
-  const emulator = await startEmulator({ webhooks: [{ url: balancer.url, secret, events: ['member.logged_in'] }], webhookDelivery: { baseDelayMs: 50, timeoutMs: 500 } });
+  const emulator = await startEmulator({
+    webhooks: [{ url: balancer.url, secret, events: ['member.logged_in'] }],
+    webhookDelivery: { baseDelayMs: 50, timeoutMs: 500 },
+  });
   try {
     expect(emulator.webhooks.challenges[0]?.passed).toBe(true);
     await hundredLogins(emulator);

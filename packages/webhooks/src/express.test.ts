@@ -5,7 +5,8 @@ import { nodeWebhookHandler, WebhookConfigurationError } from './index';
 import { bettermodeHeaders } from './testing/sign';
 
 const secret = 'whsec-express-secret';
-const body = '{"networkId":"NtT0FkLxxi","context":"NETWORK","type":"SUBSCRIPTION","data":{"id":"evt_express","name":"member.logged_in"}}';
+const body =
+  '{"networkId":"NtT0FkLxxi","context":"NETWORK","type":"SUBSCRIPTION","data":{"id":"evt_express","name":"member.logged_in"}}';
 const servers: { close(): void }[] = [];
 afterEach(() => {
   for (const server of servers.splice(0)) server.close();
@@ -35,7 +36,9 @@ test('mounted after express.json(): refused, with an error that says why', async
   const response = await send(await serve(app));
   expect(response.status).toBe(500);
   expect(caught.at(-1)).toBeInstanceOf(WebhookConfigurationError);
-  expect(((await response.json()) as { error: string }).error).toMatch(/already read by a body parser \(express\.json\(\)\?\).*Mount the webhook handler before the body parser/);
+  expect(((await response.json()) as { error: string }).error).toMatch(
+    /already read by a body parser \(express\.json\(\)\?\).*Mount the webhook handler before the body parser/,
+  );
   expect(handled).toEqual([]);
 });
 
@@ -46,7 +49,11 @@ test('mounted before express.json(), or given express.raw(): it works', async ()
   before.use(express.json());
   expect((await send(await serve(before))).status).toBe(200);
   const raw = express();
-  raw.post('/webhooks', express.raw({ type: 'application/json' }), nodeWebhookHandler({ secret, onEvent: (event) => void handled.push(event.id) }));
+  raw.post(
+    '/webhooks',
+    express.raw({ type: 'application/json' }),
+    nodeWebhookHandler({ secret, onEvent: (event) => void handled.push(event.id) }),
+  );
   expect((await send(await serve(raw))).status).toBe(200);
   expect(handled).toEqual(['evt_express', 'evt_express']);
 });

@@ -32,8 +32,10 @@ const json = (status: number, value: unknown): WebhookAnswer => ({ status, body:
 
 /** Checks the options every handler takes; returns what the handler works with. */
 export function prepareWebhookHandler(options: WebhookHandlerOptions) {
-  if (typeof options !== 'object' || options === null) throw new TypeError('@bettermode-kit/webhooks: options are required');
-  if (typeof options.onEvent !== 'function') throw new TypeError('@bettermode-kit/webhooks: onEvent must be a function');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('@bettermode-kit/webhooks: options are required');
+  if (typeof options.onEvent !== 'function')
+    throw new TypeError('@bettermode-kit/webhooks: onEvent must be a function');
   const secret = options.secret;
   if (!(typeof secret === 'string' ? secret !== '' : Array.isArray(secret) && secret.length > 0)) {
     throw new TypeError('@bettermode-kit/webhooks: secret must be a non-empty string (or a list of them)');
@@ -55,7 +57,13 @@ export async function handleWebhook(
   const toleranceMs = prepared.toleranceMs ?? defaultToleranceMs;
   let event: WebhookEvent;
   try {
-    event = await verifyWebhook({ secret: prepared.secret, rawBody, headers, toleranceMs, ...(prepared.now ? { now: prepared.now } : {}) });
+    event = await verifyWebhook({
+      secret: prepared.secret,
+      rawBody,
+      headers,
+      toleranceMs,
+      ...(prepared.now ? { now: prepared.now } : {}),
+    });
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error;
     return error.reason === 'bad-body' ? json(400, { error: 'Bad webhook' }) : json(401, { error: 'Unauthorized' });

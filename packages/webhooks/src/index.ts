@@ -8,4 +8,10 @@ export type { WebhookHandlerOptions } from './handle-webhook';
 export type { NodeWebhookHandlerOptions, NodeWebhookRequest, NodeWebhookResponse } from './node-webhook-handler';
 export type { ClaimResult, DedupeStore, MemoryDedupeStoreOptions } from './dedupe-store';
 export type { WebhookVerificationReason } from './webhook-verification-error';
-export type { WebhookChallengeData, WebhookEnvelope, WebhookEvent, WebhookMember, WebhookSubscriptionData } from './webhook-event';
+export type {
+  WebhookChallengeData,
+  WebhookEnvelope,
+  WebhookEvent,
+  WebhookMember,
+  WebhookSubscriptionData,
+} from './webhook-event';

@@ -47,7 +47,11 @@ export function nodeWebhookHandler(options: NodeWebhookHandlerOptions) {
     response.end(body);
   };
 
-  return async (request: NodeWebhookRequest, response: NodeWebhookResponse, next?: (error?: unknown) => void): Promise<void> => {
+  return async (
+    request: NodeWebhookRequest,
+    response: NodeWebhookResponse,
+    next?: (error?: unknown) => void,
+  ): Promise<void> => {
     try {
       if (request.method !== undefined && request.method !== 'POST') {
         response.setHeader('allow', 'POST');
@@ -75,7 +79,13 @@ export function nodeWebhookHandler(options: NodeWebhookHandlerOptions) {
       send(response, answer.status, answer.body);
     } catch (error) {
       if (next) return next(error);
-      send(response, 500, JSON.stringify({ error: error instanceof WebhookConfigurationError ? error.message : 'The webhook could not be handled' }));
+      send(
+        response,
+        500,
+        JSON.stringify({
+          error: error instanceof WebhookConfigurationError ? error.message : 'The webhook could not be handled',
+        }),
+      );
     }
   };
 }

@@ -13,7 +13,10 @@ test('"A receiver on Node" runs as written: the emulator challenges it and deliv
   const port = await freePort();
   const servers: Server[] = [];
   const listen = Server.prototype.listen;
-  vi.spyOn(Server.prototype, 'listen').mockImplementation(function (this: Server, ...args: Parameters<Server['listen']>) {
+  vi.spyOn(Server.prototype, 'listen').mockImplementation(function (
+    this: Server,
+    ...args: Parameters<Server['listen']>
+  ) {
     servers.push(this);
     return listen.apply(this, args);
   });
@@ -36,12 +39,24 @@ test('"A receiver on Node" runs as written: the emulator challenges it and deliv
 
 test('"A receiver on a fetch runtime" runs as written: a Worker-style { fetch } that answers the challenge and queues events once', async () => {
   const sent: unknown[] = [];
-  const env = { BETTERMODE_SIGNING_SECRET: secret, EVENTS: { send: async (message: unknown) => void sent.push(message) } };
-  const worker = (await runReadmeSection(folder, 'A receiver on a fetch runtime', { env })) as { fetch: (request: Request) => Promise<Response> };
-  const deliver = (body: string) => worker.fetch(new Request('https://worker.test/', { method: 'POST', headers: bettermodeHeaders(secret, body), body }));
-  const challenge = '{"networkId":"NtT0FkLxxi","context":"NETWORK","currentSettings":[],"type":"TEST","data":{"challenge":"c0ffee"}}';
-  expect(await (await deliver(challenge)).text()).toBe('{"type":"TEST","status":"SUCCEEDED","data":{"challenge":"c0ffee"}}');
-  const event = '{"networkId":"NtT0FkLxxi","context":"NETWORK","type":"SUBSCRIPTION","data":{"id":"evt_9","name":"post.published"}}';
+  const env = {
+    BETTERMODE_SIGNING_SECRET: secret,
+    EVENTS: { send: async (message: unknown) => void sent.push(message) },
+  };
+  const worker = (await runReadmeSection(folder, 'A receiver on a fetch runtime', { env })) as {
+    fetch: (request: Request) => Promise<Response>;
+  };
+  const deliver = (body: string) =>
+    worker.fetch(
+      new Request('https://worker.test/', { method: 'POST', headers: bettermodeHeaders(secret, body), body }),
+    );
+  const challenge =
+    '{"networkId":"NtT0FkLxxi","context":"NETWORK","currentSettings":[],"type":"TEST","data":{"challenge":"c0ffee"}}';
+  expect(await (await deliver(challenge)).text()).toBe(
+    '{"type":"TEST","status":"SUCCEEDED","data":{"challenge":"c0ffee"}}',
+  );
+  const event =
+    '{"networkId":"NtT0FkLxxi","context":"NETWORK","type":"SUBSCRIPTION","data":{"id":"evt_9","name":"post.published"}}';
   expect((await deliver(event)).status).toBe(200);
   expect((await deliver(event)).status).toBe(200);
   expect(sent).toEqual([{ id: 'evt_9', name: 'post.published' }]);

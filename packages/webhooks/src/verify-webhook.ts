@@ -40,7 +40,11 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
   }
   const signature = header(options.headers, signatureHeader);
   const timestampText = header(options.headers, timestampHeader);
-  if (!signature || !timestampText) throw new WebhookVerificationError('missing-header', `a webhook needs the ${signatureHeader} and ${timestampHeader} headers`);
+  if (!signature || !timestampText)
+    throw new WebhookVerificationError(
+      'missing-header',
+      `a webhook needs the ${signatureHeader} and ${timestampHeader} headers`,
+    );
 
   const body = typeof options.rawBody === 'string' ? encoder.encode(options.rawBody) : options.rawBody;
   const signed = concat(encoder.encode(`${timestampText}:`), body);
@@ -65,11 +69,20 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
   } catch {
     throw new WebhookVerificationError('bad-body', 'the body is not JSON');
   }
-  if (typeof envelope !== 'object' || envelope === null || typeof envelope.type !== 'string' || typeof envelope.data !== 'object' || envelope.data === null) {
+  if (
+    typeof envelope !== 'object' ||
+    envelope === null ||
+    typeof envelope.type !== 'string' ||
+    typeof envelope.data !== 'object' ||
+    envelope.data === null
+  ) {
     throw new WebhookVerificationError('bad-body', 'the body is not a Bettermode webhook (type and data are required)');
   }
   const dataId = (envelope.data as { id?: unknown }).id;
-  const id = typeof dataId === 'string' && dataId !== '' ? dataId : `sha256:${toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(body))))}`;
+  const id =
+    typeof dataId === 'string' && dataId !== ''
+      ? dataId
+      : `sha256:${toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(body))))}`;
   return { ...envelope, id, timestamp };
 }
 
@@ -95,7 +108,8 @@ function keyFor(secret: string): Promise<CryptoKey> {
 function hexBytes(hex: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) return undefined;
   const bytes = new Uint8Array(hex.length / 2);
-  for (let index = 0; index < bytes.length; index += 1) bytes[index] = Number.parseInt(hex.slice(index * 2, index * 2 + 2), 16);
+  for (let index = 0; index < bytes.length; index += 1)
+    bytes[index] = Number.parseInt(hex.slice(index * 2, index * 2 + 2), 16);
   return bytes;
 }
 

@@ -46,9 +46,10 @@ export interface WebhookSubscriptionData<Object = Record<string, unknown>> {
 }
 
 /** A verified webhook. */
-export type WebhookEvent<Data = WebhookSubscriptionData | WebhookChallengeData | Record<string, unknown>> = WebhookEnvelope<Data> & {
-  /** A unique id to handle each event once: `data.id`, else a digest of the body. */
-  id: string;
-  /** When Bettermode sent this delivery (`X-Bettermode-Request-Timestamp`), in ms since the epoch. */
-  timestamp: number;
-};
+export type WebhookEvent<Data = WebhookSubscriptionData | WebhookChallengeData | Record<string, unknown>> =
+  WebhookEnvelope<Data> & {
+    /** A unique id to handle each event once: `data.id`, else a digest of the body. */
+    id: string;
+    /** When Bettermode sent this delivery (`X-Bettermode-Request-Timestamp`), in ms since the epoch. */
+    timestamp: number;
+  };

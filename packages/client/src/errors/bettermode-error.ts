@@ -35,7 +35,10 @@ export class BettermodeError extends Error {
 
   constructor(message: string, details: BettermodeErrorDetails) {
     const secrets = details.secrets ?? [];
-    super(redact(message, secrets), details.cause === undefined ? undefined : { cause: safeCause(details.cause, secrets) });
+    super(
+      redact(message, secrets),
+      details.cause === undefined ? undefined : { cause: safeCause(details.cause, secrets) },
+    );
     this.code = details.code;
     this.status = details.status;
     this.graphQLErrors = (details.graphQLErrors ?? []).map((error) => ({
@@ -47,7 +50,13 @@ export class BettermodeError extends Error {
 
   /** What `JSON.stringify` shows: the class, message, code, status and GraphQL errors. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, code: this.code, status: this.status, graphQLErrors: this.graphQLErrors };
+    return {
+      name: this.name,
+      message: this.message,
+      code: this.code,
+      status: this.status,
+      graphQLErrors: this.graphQLErrors,
+    };
   }
 }
 
@@ -57,7 +66,10 @@ export class BettermodeError extends Error {
  */
 function safeCause(cause: unknown, secrets: readonly string[], depth = 0): Error {
   const source = cause instanceof Error ? cause : new Error(String(cause));
-  const copy = new Error(redact(source.message, secrets), source.cause !== undefined && depth < 3 ? { cause: safeCause(source.cause, secrets, depth + 1) } : undefined);
+  const copy = new Error(
+    redact(source.message, secrets),
+    source.cause !== undefined && depth < 3 ? { cause: safeCause(source.cause, secrets, depth + 1) } : undefined,
+  );
   copy.name = source.name;
   const code = (source as { code?: unknown }).code;
   if (typeof code === 'string') (copy as Error & { code?: string }).code = code;

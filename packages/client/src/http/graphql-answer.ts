@@ -50,16 +50,33 @@ export function readGraphqlAnswer(response: TransportResponse): GraphqlAnswer | 
     });
   }
   if (result && status < 500) {
-    return { status, data: result.data, errors: result.errors, extensions: result.extensions, retryAfter: response.retryAfter };
+    return {
+      status,
+      data: result.data,
+      errors: result.errors,
+      extensions: result.extensions,
+      retryAfter: response.retryAfter,
+    };
   }
   if (status < 200 || status >= 300) {
-    return new HttpError(`Bettermode answered HTTP ${status} without a GraphQL result`, { code: ClientErrorCode.Http, status, graphQLErrors: result?.errors });
+    return new HttpError(`Bettermode answered HTTP ${status} without a GraphQL result`, {
+      code: ClientErrorCode.Http,
+      status,
+      graphQLErrors: result?.errors,
+    });
   }
   // A 2xx whose body was empty, truncated or not JSON. The body itself is left out on purpose.
-  return new InvalidResponseError(`Bettermode answered HTTP ${status} with a body that is not a GraphQL result`, { code: ClientErrorCode.InvalidResponse, status });
+  return new InvalidResponseError(`Bettermode answered HTTP ${status} with a body that is not a GraphQL result`, {
+    code: ClientErrorCode.InvalidResponse,
+    status,
+  });
 }
 
-function isGraphqlResult(value: unknown): value is { data?: Record<string, unknown> | null; errors?: BettermodeGraphQLError[]; extensions?: Record<string, unknown> } {
+function isGraphqlResult(value: unknown): value is {
+  data?: Record<string, unknown> | null;
+  errors?: BettermodeGraphQLError[];
+  extensions?: Record<string, unknown>;
+} {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const candidate = value as { data?: unknown; errors?: unknown };
   return 'data' in candidate || Array.isArray(candidate.errors);
@@ -73,7 +90,10 @@ export function isRateLimited(error: BettermodeGraphQLError | undefined): boolea
 
 /** Bettermode's own refusal of a token: the message `Unauthorized` (as its CLI checks) or code 108. */
 export function isUnauthorized(error: BettermodeGraphQLError | undefined): boolean {
-  return error !== undefined && (error.message === 'Unauthorized' || String(error.extensions?.code) === ApiErrorCode.Unauthorized);
+  return (
+    error !== undefined &&
+    (error.message === 'Unauthorized' || String(error.extensions?.code) === ApiErrorCode.Unauthorized)
+  );
 }
 
 /** The typed error for a GraphQL result's first error. */
@@ -82,12 +102,19 @@ export function errorFromAnswer(answer: GraphqlAnswer, secrets: readonly string[
   const first = errors[0];
   const code = first?.extensions?.code === undefined ? undefined : String(first.extensions.code);
   const details = { code: code ?? ClientErrorCode.GraphQL, status: answer.status, graphQLErrors: errors, secrets };
-  if (errors.some(isUnauthorized)) return new UnauthorizedError('Unauthorized', { ...details, code: ApiErrorCode.Unauthorized });
-  if (code === ApiErrorCode.InvalidCredentials) return new InvalidCredentialsError(first?.message ?? 'Invalid credentials', details);
-  if (code === ApiErrorCode.InvalidAppCredentials) return new AppCredentialsError(first?.message ?? 'Invalid app credentials', details);
-  if (code === ApiErrorCode.Forbidden || code === 'FORBIDDEN') return new ForbiddenError(first?.message ?? 'Forbidden', details);
+  if (errors.some(isUnauthorized))
+    return new UnauthorizedError('Unauthorized', { ...details, code: ApiErrorCode.Unauthorized });
+  if (code === ApiErrorCode.InvalidCredentials)
+    return new InvalidCredentialsError(first?.message ?? 'Invalid credentials', details);
+  if (code === ApiErrorCode.InvalidAppCredentials)
+    return new AppCredentialsError(first?.message ?? 'Invalid app credentials', details);
+  if (code === ApiErrorCode.Forbidden || code === 'FORBIDDEN')
+    return new ForbiddenError(first?.message ?? 'Forbidden', details);
   if (code === ApiErrorCode.RateLimited || code === ApiErrorCode.RequestLimit) {
-    return new RateLimitedError(first?.message ?? 'Rate limited', { ...details, retryAfterMs: retryAfterMs(answer.retryAfter, first) ?? defaultRateWindowMs });
+    return new RateLimitedError(first?.message ?? 'Rate limited', {
+      ...details,
+      retryAfterMs: retryAfterMs(answer.retryAfter, first) ?? defaultRateWindowMs,
+    });
   }
   return new BettermodeError(first?.message ?? 'Bettermode answered with an error', details);
 }
@@ -96,10 +123,15 @@ export function errorFromAnswer(answer: GraphqlAnswer, secrets: readonly string[
 export function errorFromFailure(failure: unknown): BettermodeError {
   if (failure instanceof BettermodeError) return failure;
   if (isTransportFailure(failure)) {
-    if (failure.transportFailure === 'timeout') return new TimeoutError('Bettermode did not answer in time', { code: ClientErrorCode.Timeout });
-    if (failure.transportFailure === 'cancelled') return new ClientClosedError('The request was cancelled', { code: ClientErrorCode.ClientClosed });
+    if (failure.transportFailure === 'timeout')
+      return new TimeoutError('Bettermode did not answer in time', { code: ClientErrorCode.Timeout });
+    if (failure.transportFailure === 'cancelled')
+      return new ClientClosedError('The request was cancelled', { code: ClientErrorCode.ClientClosed });
     const reason = rootReason(failure.cause);
-    return new NetworkError(`Could not reach Bettermode${reason ? ` (${reason})` : ''}`, { code: ClientErrorCode.Network, cause: failure.cause });
+    return new NetworkError(`Could not reach Bettermode${reason ? ` (${reason})` : ''}`, {
+      code: ClientErrorCode.Network,
+      cause: failure.cause,
+    });
   }
   return new NetworkError('Could not reach Bettermode', { code: ClientErrorCode.Network, cause: failure });
 }
@@ -119,7 +151,11 @@ function rootReason(error: unknown): string | undefined {
  * How long to wait, in ms: from `Retry-After` (seconds or an HTTP date), else from the error's
  * own `retryAfterMs` / `retryAfterSeconds` / `retryAfter` (seconds) extension.
  */
-export function retryAfterMs(header: string | null, error: BettermodeGraphQLError | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  header: string | null,
+  error: BettermodeGraphQLError | undefined,
+  now = Date.now(),
+): number | undefined {
   if (header !== null && header.trim() !== '') {
     const seconds = Number(header);
     if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;

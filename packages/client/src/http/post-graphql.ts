@@ -27,7 +27,10 @@ export type GraphqlExchange =
   | { answer: GraphqlAnswer; failure?: undefined; sentAt: number; receivedAt: number }
   | { failure: BettermodeError; answer?: undefined; sentAt: number; receivedAt: number | undefined };
 
-const jsonHeaders = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+const jsonHeaders = {
+  'content-type': 'application/json',
+  accept: 'application/graphql-response+json, application/json',
+};
 
 /**
  * Sends one GraphQL POST and reads its answer: the one path every request of the client takes,
@@ -55,7 +58,10 @@ export async function postGraphql(transport: Transport, post: GraphqlPost): Prom
 }
 
 /** The request headers: one literal of one shape on the hot path; the caller's own, when any, first. */
-function graphqlHeaders(authorization: string | undefined, extra: Record<string, string> | undefined): Record<string, string> {
+function graphqlHeaders(
+  authorization: string | undefined,
+  extra: Record<string, string> | undefined,
+): Record<string, string> {
   const own: Record<string, string> = authorization
     ? { 'content-type': jsonHeaders['content-type'], accept: jsonHeaders.accept, authorization }
     : { 'content-type': jsonHeaders['content-type'], accept: jsonHeaders.accept };

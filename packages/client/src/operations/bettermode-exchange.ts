@@ -72,7 +72,14 @@ export function bettermodeExchange(machine: SessionMachine, executor: OperationE
           if (operation.kind === 'teardown') return cancel(operation.key);
           const { kind } = operation;
           if (!isOperationKind(kind)) {
-            observer.next(makeErrorResult(operation, new BettermodeError('Subscriptions are not supported by @bettermode-kit/client', { code: ClientErrorCode.GraphQL })));
+            observer.next(
+              makeErrorResult(
+                operation,
+                new BettermodeError('Subscriptions are not supported by @bettermode-kit/client', {
+                  code: ClientErrorCode.GraphQL,
+                }),
+              ),
+            );
             return;
           }
           execute(operation, kind).then((result) => {
@@ -91,7 +98,11 @@ export function bettermodeExchange(machine: SessionMachine, executor: OperationE
 /** The urql result of a GraphQL answer; error messages and extensions redacted. */
 function toResult(operation: Operation, answer: GraphqlAnswer, sessionSecrets: string[]): OperationResult {
   if (answer.errors === undefined || answer.errors.length === 0) {
-    return makeResult(operation, { data: answer.data ?? undefined, extensions: answer.extensions }, { status: answer.status, retryAfter: answer.retryAfter });
+    return makeResult(
+      operation,
+      { data: answer.data ?? undefined, extensions: answer.extensions },
+      { status: answer.status, retryAfter: answer.retryAfter },
+    );
   }
   const secrets = [...sessionSecrets, ...variableSecrets(operation.variables)];
   const errors = answer.errors.map((error) => ({
@@ -99,5 +110,9 @@ function toResult(operation: Operation, answer: GraphqlAnswer, sessionSecrets: s
     message: redact(String(error.message), secrets),
     ...(error.extensions ? { extensions: redactValue(error.extensions, secrets) as Record<string, unknown> } : {}),
   }));
-  return makeResult(operation, { data: answer.data ?? undefined, errors, extensions: answer.extensions }, { status: answer.status, retryAfter: answer.retryAfter });
+  return makeResult(
+    operation,
+    { data: answer.data ?? undefined, errors, extensions: answer.extensions },
+    { status: answer.status, retryAfter: answer.retryAfter },
+  );
 }

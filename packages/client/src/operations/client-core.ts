@@ -4,7 +4,12 @@ import { variableSecrets } from './variable-secrets';
 import { ClientErrorCode } from '../errors/error-codes';
 import { headersOf } from './fetch-options-headers';
 import { errorFromAnswer } from '../http/graphql-answer';
-import { createOperationExecutor, type OperationExecutor, type ResultInfo, type RetryOptions } from './operation-executor';
+import {
+  createOperationExecutor,
+  type OperationExecutor,
+  type ResultInfo,
+  type RetryOptions,
+} from './operation-executor';
 import { packageName } from '../errors/package-name';
 import type { OperationKind } from './operation-kind';
 import { PendingWork } from './pending-work';
@@ -29,12 +34,20 @@ export interface OperationOptions {
 /** Runs typed operations; shared by member clients and app clients. */
 export interface BettermodeOperations {
   /** Runs a query; resolves to its data or throws a {@link BettermodeError}. */
-  query<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, options?: OperationOptions): Promise<Data>;
+  query<Data, Variables extends AnyVariables>(
+    document: TypedDocumentNode<Data, Variables>,
+    variables: Variables,
+    options?: OperationOptions,
+  ): Promise<Data>;
   /**
    * Runs a mutation; resolves to its data or throws a {@link BettermodeError}. With `retry`, pass
    * `{ idempotent: true }` to let it be retried like a query.
    */
-  mutate<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, options?: OperationOptions): Promise<Data>;
+  mutate<Data, Variables extends AnyVariables>(
+    document: TypedDocumentNode<Data, Variables>,
+    variables: Variables,
+    options?: OperationOptions,
+  ): Promise<Data>;
 }
 
 /**
@@ -80,11 +93,24 @@ export const deadlineInTimeouts = 6;
  * streams) serves caches and UI hooks, and would cost a promise API most of its time per request.
  * `createUrqlClient` puts the same executor under an urql Client.
  */
-export function createClientCore({ machine, transport, clock, endpoint, requestTimeoutMs, retry, onResult, onClose }: ClientCoreOptions): ClientCore {
+export function createClientCore({
+  machine,
+  transport,
+  clock,
+  endpoint,
+  requestTimeoutMs,
+  retry,
+  onResult,
+  onClose,
+}: ClientCoreOptions): ClientCore {
   const executor = createOperationExecutor({ machine, transport, clock, timeoutMs: requestTimeoutMs, retry, onResult });
   // With retries, a promise may also wait out rate limits: the backstop grows with the attempts.
-  const deadlineMs = requestTimeoutMs * deadlineInTimeouts + (retry ? (retry.attempts ?? 3) * (retry.maxDelayMs ?? 30_000) : 0);
-  const pending = new PendingWork(deadlineMs, () => new TimeoutError(`${packageName}: no answer within ${deadlineMs} ms`, { code: ClientErrorCode.Timeout }));
+  const deadlineMs =
+    requestTimeoutMs * deadlineInTimeouts + (retry ? (retry.attempts ?? 3) * (retry.maxDelayMs ?? 30_000) : 0);
+  const pending = new PendingWork(
+    deadlineMs,
+    () => new TimeoutError(`${packageName}: no answer within ${deadlineMs} ms`, { code: ClientErrorCode.Timeout }),
+  );
 
   function run<Data, Variables extends AnyVariables>(
     kind: OperationKind,
@@ -129,6 +155,7 @@ export function createClientCore({ machine, transport, clock, endpoint, requestT
 }
 
 function dataOf<Data>(data: Data | null | undefined): Data {
-  if (data === undefined || data === null) throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
+  if (data === undefined || data === null)
+    throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
   return data;
 }

@@ -1,5 +1,10 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
-import { AuthMemberDocument, LoginNetworkDocument, NetworkPublicInfoDocument, TokensDocument } from '@bettermode-kit/operations';
+import {
+  AuthMemberDocument,
+  LoginNetworkDocument,
+  NetworkPublicInfoDocument,
+  TokensDocument,
+} from '@bettermode-kit/operations';
 import { Client, fetchExchange } from '@urql/core';
 import { authExchange } from '@urql/exchange-auth';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -49,7 +54,10 @@ describe('identical operations at once each settle exactly once', () => {
     const session = await bm.getSession();
     await delay(Math.max(0, (session?.expiresAt.getTime() ?? 0) - Date.now() - 100));
     emulator.resetStats();
-    const settled = await Promise.allSettled([bm.mutate(LoginNetworkDocument, loginVariables), bm.mutate(LoginNetworkDocument, loginVariables)]);
+    const settled = await Promise.allSettled([
+      bm.mutate(LoginNetworkDocument, loginVariables),
+      bm.mutate(LoginNetworkDocument, loginVariables),
+    ]);
     expect(settled.map((each) => each.status)).toEqual(['fulfilled', 'fulfilled']);
     expect(emulator.stats().byField).toEqual({ tokens: 1, loginNetwork: 2 });
     bm.close();
@@ -69,11 +77,14 @@ test('upstream: @urql/exchange-auth 3.0.0 never settles the second of two identi
       url: emulator.url,
       exchanges: [
         authExchange(async (utils) => ({
-          addAuthToOperation: (operation) => (token ? utils.appendHeaders(operation, { Authorization: `Bearer ${token}` }) : operation),
+          addAuthToOperation: (operation) =>
+            token ? utils.appendHeaders(operation, { Authorization: `Bearer ${token}` }) : operation,
           willAuthError: (operation) => token === null && operation.kind === 'mutation',
           didAuthError: () => false,
           async refreshAuth() {
-            const result = await tokenClient.query(TokensDocument, { networkDomain: emulator.networkDomain }).toPromise();
+            const result = await tokenClient
+              .query(TokensDocument, { networkDomain: emulator.networkDomain })
+              .toPromise();
             token = result.data?.tokens.accessToken ?? null;
           },
         })),
@@ -81,8 +92,14 @@ test('upstream: @urql/exchange-auth 3.0.0 never settles the second of two identi
       ],
     });
     let settled = 0;
-    const first = urql.mutation(LoginNetworkDocument, loginVariables).toPromise().then(() => (settled += 1));
-    void urql.mutation(LoginNetworkDocument, loginVariables).toPromise().then(() => (settled += 1));
+    const first = urql
+      .mutation(LoginNetworkDocument, loginVariables)
+      .toPromise()
+      .then(() => (settled += 1));
+    void urql
+      .mutation(LoginNetworkDocument, loginVariables)
+      .toPromise()
+      .then(() => (settled += 1));
     await first;
     // Two more full round trips for the second to show up: it never does.
     await urql.query(AuthMemberDocument, {}).toPromise();
@@ -103,8 +120,14 @@ test('through createUrqlClient (the exchange path), two identical mutations wait
     await delay(Math.max(0, (session?.expiresAt.getTime() ?? 0) - Date.now() - 100));
     emulator.resetStats();
     const urql = createUrqlClient(bm);
-    const results = await Promise.all([urql.mutation(LoginNetworkDocument, loginVariables).toPromise(), urql.mutation(LoginNetworkDocument, loginVariables).toPromise()]);
-    expect(results.map((result) => result.data?.loginNetwork.member.username)).toEqual(['bettermodeuser', 'bettermodeuser']);
+    const results = await Promise.all([
+      urql.mutation(LoginNetworkDocument, loginVariables).toPromise(),
+      urql.mutation(LoginNetworkDocument, loginVariables).toPromise(),
+    ]);
+    expect(results.map((result) => result.data?.loginNetwork.member.username)).toEqual([
+      'bettermodeuser',
+      'bettermodeuser',
+    ]);
     expect(emulator.stats().byField).toEqual({ tokens: 1, loginNetwork: 2 });
   } finally {
     bm.close();

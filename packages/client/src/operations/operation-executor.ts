@@ -1,7 +1,20 @@
 import { print } from '@0no-co/graphql.web';
 import type { DocumentNode } from 'graphql';
-import { type BettermodeError, clientClosedError, HttpError, NetworkError, RateLimitedError, TimeoutError } from '../errors/bettermode-error';
-import { errorFromAnswer, errorFromFailure, isRateLimited, isUnauthorized, type GraphqlAnswer } from '../http/graphql-answer';
+import {
+  type BettermodeError,
+  clientClosedError,
+  HttpError,
+  NetworkError,
+  RateLimitedError,
+  TimeoutError,
+} from '../errors/bettermode-error';
+import {
+  errorFromAnswer,
+  errorFromFailure,
+  isRateLimited,
+  isUnauthorized,
+  type GraphqlAnswer,
+} from '../http/graphql-answer';
 import { postGraphql } from '../http/post-graphql';
 import type { OperationKind } from './operation-kind';
 import { packageName } from '../errors/package-name';
@@ -41,7 +54,8 @@ export interface OperationRequest {
 }
 
 /** A GraphQL answer (with or without errors), the typed failure, or null when it was cancelled. */
-export type OperationOutcome = { answer: GraphqlAnswer; failure?: undefined } | { failure: BettermodeError; answer?: undefined } | null;
+export type OperationOutcome =
+  { answer: GraphqlAnswer; failure?: undefined } | { failure: BettermodeError; answer?: undefined } | null;
 
 export interface OperationExecutorOptions {
   machine: SessionMachine;
@@ -69,7 +83,14 @@ const backoffBaseMs = 250;
  * - it is sent as a POST, to the session's own endpoint when the API named one (an app token's
  *   `gatewayUrl`).
  */
-export function createOperationExecutor({ machine, transport, clock, timeoutMs, retry, onResult }: OperationExecutorOptions) {
+export function createOperationExecutor({
+  machine,
+  transport,
+  clock,
+  timeoutMs,
+  retry,
+  onResult,
+}: OperationExecutorOptions) {
   const attempts = retry ? (retry.attempts ?? 3) : 0;
   const maxDelayMs = retry?.maxDelayMs ?? 30_000;
   const waits = new Set<() => void>();
@@ -94,7 +115,9 @@ export function createOperationExecutor({ machine, transport, clock, timeoutMs, 
     } catch (error) {
       if (hookFailed) return;
       hookFailed = true;
-      console.warn(`${packageName}: an onResult hook threw (${error instanceof Error ? error.name : typeof error}); the result stands`);
+      console.warn(
+        `${packageName}: an onResult hook threw (${error instanceof Error ? error.name : typeof error}); the result stands`,
+      );
     }
   };
 
@@ -103,7 +126,7 @@ export function createOperationExecutor({ machine, transport, clock, timeoutMs, 
     try {
       const body = requestBody(request);
       const retriable = attempts > 0 && (request.kind === 'query' || request.idempotent === true);
-      for (let attempt = 0, authRetried = false; ; ) {
+      for (let attempt = 0, authRetried = false; ;) {
         if (machine.closed) throw clientClosedError();
         // After a rate-limit refusal, nothing is sent before the wait the API named.
         if (pausedUntil > Date.now()) await wait(pausedUntil - Date.now());
@@ -127,17 +150,25 @@ export function createOperationExecutor({ machine, transport, clock, timeoutMs, 
           if (ticket?.cancelled) return null;
         } else clock.observeRoundTrip(exchange.receivedAt - exchange.sentAt);
         const { failure, answer } = exchange;
-        const refused = failure ? failure.status === 401 : answer?.errors !== undefined && answer.errors.some(isUnauthorized);
+        const refused = failure
+          ? failure.status === 401
+          : answer?.errors !== undefined && answer.errors.some(isUnauthorized);
         if (refused && !authRetried) {
           authRetried = true;
           await machine.recover(generation);
           continue;
         }
         if (retriable && attempt < attempts) {
-          const rateLimited = failure instanceof RateLimitedError ? failure : answer?.errors?.some(isRateLimited) ? (errorFromAnswer(answer) as RateLimitedError) : undefined;
+          const rateLimited =
+            failure instanceof RateLimitedError
+              ? failure
+              : answer?.errors?.some(isRateLimited)
+                ? (errorFromAnswer(answer) as RateLimitedError)
+                : undefined;
           if (rateLimited || isTransient(failure)) {
             attempt += 1;
-            if (rateLimited?.retryAfterMs !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + rateLimited.retryAfterMs);
+            if (rateLimited?.retryAfterMs !== undefined)
+              pausedUntil = Math.max(pausedUntil, Date.now() + rateLimited.retryAfterMs);
             else await wait(Math.random() * Math.min(maxDelayMs, backoffBaseMs * 2 ** attempt));
             continue;
           }

@@ -56,13 +56,16 @@ export class PendingWork {
   }
 
   #startSweeper(): ReturnType<typeof setInterval> {
-    const sweeper = setInterval(() => {
-      const now = Date.now();
-      this.#entries.forEach((entry) => {
-        if (entry.deadline <= now) entry.fail(this.onDeadline());
-      });
-      if (this.#entries.size === 0) this.#stopSweeper();
-    }, Math.min(500, this.deadlineMs / 4));
+    const sweeper = setInterval(
+      () => {
+        const now = Date.now();
+        this.#entries.forEach((entry) => {
+          if (entry.deadline <= now) entry.fail(this.onDeadline());
+        });
+        if (this.#entries.size === 0) this.#stopSweeper();
+      },
+      Math.min(500, this.deadlineMs / 4),
+    );
     (sweeper as { unref?: () => void }).unref?.();
     return sweeper;
   }

@@ -13,19 +13,29 @@ afterEach(async () => {
 });
 
 /** An emulator with a rate limit, a recording proxy in front of it, and an app client through the proxy. */
-async function setup(answer: 'http-429' | 'graphql-error', retry?: { attempts?: number; maxDelayMs?: number }, requestsPer10s = 20) {
+async function setup(
+  answer: 'http-429' | 'graphql-error',
+  retry?: { attempts?: number; maxDelayMs?: number },
+  requestsPer10s = 20,
+) {
   const emulator: Emulator = await startEmulator({ rateLimit: { requestsPer10s, answer } });
   // The proxy stands in as the gateway, so every request passes it and is recorded.
   const proxy = await startFaultProxy(emulator.url, { rewriteGateway: true });
   const app = createBettermodeAppClient({ endpoint: proxy.url, ...credentials, retry });
-  cleanups.push(() => emulator.stop(), () => proxy.stop(), () => app.close());
+  cleanups.push(
+    () => emulator.stop(),
+    () => proxy.stop(),
+    () => app.close(),
+  );
   return { emulator, proxy, app };
 }
 
 describe.each(['http-429', 'graphql-error'] as const)('rate limited (%s)', (answer) => {
   test('20 requests per 10 s, 60 queries queued with retry on: all 60 succeed, and nothing is sent before the wait the API named', async () => {
     const { emulator, proxy, app } = await setup(answer, { attempts: 5, maxDelayMs: 20_000 });
-    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, index) => app.query(AuthMemberDocument, distinct(index))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, index) => app.query(AuthMemberDocument, distinct(index))),
+    );
     expect(results.filter((result) => result.status === 'fulfilled').length).toBe(60);
     const operations = proxy.log.filter((entry) => entry.operation === 'AuthMember');
     const firstRefusal = operations.find((entry) => entry.rateLimited);
@@ -34,7 +44,9 @@ describe.each(['http-429', 'graphql-error'] as const)('rate limited (%s)', (answ
     const quietUntil = refusedAt + (firstRefusal?.retryAfterMs ?? 0);
     // The first attempts all left before any refusal; every retry must wait for the wait the API named.
     const seen = new Set<unknown>();
-    const retries = operations.filter((entry) => (seen.has(entry.requestId) ? true : (seen.add(entry.requestId), false)));
+    const retries = operations.filter((entry) =>
+      seen.has(entry.requestId) ? true : (seen.add(entry.requestId), false),
+    );
     expect(retries.length).toBeGreaterThanOrEqual(40);
     expect(retries.filter((entry) => entry.arrivedAt < quietUntil)).toEqual([]);
     expect(emulator.stats().byField.authMember).toBeGreaterThanOrEqual(60);
@@ -52,11 +64,24 @@ describe.each(['http-429', 'graphql-error'] as const)('rate limited (%s)', (answ
 
 test('queries waiting out a rate limit across the expiry of a 2 s token: one refresh per wait for all of them, none sent with the stale token', async () => {
   // A 3 s window: each wait ends after the member's 2 s token is due.
-  const emulator = await startEmulator({ accessTokenTtlSeconds: 2, rateLimit: { requestsPer10s: 10, windowSeconds: 3, answer: 'http-429' } });
-  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: memoryStorage(), retry: { attempts: 5, maxDelayMs: 10_000 } });
-  cleanups.push(() => emulator.stop(), () => bm.close());
+  const emulator = await startEmulator({
+    accessTokenTtlSeconds: 2,
+    rateLimit: { requestsPer10s: 10, windowSeconds: 3, answer: 'http-429' },
+  });
+  const bm = createBettermodeClient({
+    endpoint: emulator.url,
+    networkDomain: emulator.networkDomain,
+    storage: memoryStorage(),
+    retry: { attempts: 5, maxDelayMs: 10_000 },
+  });
+  cleanups.push(
+    () => emulator.stop(),
+    () => bm.close(),
+  );
   await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
-  const results = await Promise.allSettled(Array.from({ length: 30 }, (_, index) => bm.query(AuthMemberDocument, distinct(index))));
+  const results = await Promise.allSettled(
+    Array.from({ length: 30 }, (_, index) => bm.query(AuthMemberDocument, distinct(index))),
+  );
   expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
   const stats = emulator.stats();
   // 10 pass, 20 wait; after the wait 10 pass, 10 wait again: two waits, each ending past an expiry.
@@ -73,7 +98,9 @@ test('a mutation is not retried unless its context says idempotent', async () =>
   expect(plain).toBeInstanceOf(RateLimitedError);
   expect(proxy.log.filter((entry) => entry.operation === 'LogoutNetwork').length).toBe(1);
   // Marked idempotent, it waits out the window and is sent again (the session id is unknown: not found).
-  const marked = await app.mutate(LogoutNetworkDocument, variables, { idempotent: true }).catch((caught: unknown) => caught);
+  const marked = await app
+    .mutate(LogoutNetworkDocument, variables, { idempotent: true })
+    .catch((caught: unknown) => caught);
   expect(marked).toMatchObject({ code: 'NOT_FOUND' });
   expect(proxy.log.filter((entry) => entry.operation === 'LogoutNetwork').length).toBeGreaterThanOrEqual(3);
 }, 30_000);
@@ -85,8 +112,16 @@ describe.each([
   test('is retried up to attempts, then fails with the typed error', async () => {
     const emulator = await startEmulator();
     const proxy = await startFaultProxy(emulator.url, { rewriteGateway: true });
-    const app = createBettermodeAppClient({ endpoint: proxy.url, ...credentials, retry: { attempts: 3, maxDelayMs: 20 } });
-    cleanups.push(() => emulator.stop(), () => proxy.stop(), () => app.close());
+    const app = createBettermodeAppClient({
+      endpoint: proxy.url,
+      ...credentials,
+      retry: { attempts: 3, maxDelayMs: 20 },
+    });
+    cleanups.push(
+      () => emulator.stop(),
+      () => proxy.stop(),
+      () => app.close(),
+    );
     await app.query(AuthMemberDocument, {});
     emulator.resetStats();
     proxy.setFault(fault);

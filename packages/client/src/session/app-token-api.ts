@@ -24,24 +24,44 @@ export interface AppTokenApiOptions {
  * [, impersonateMemberId])`, sent with HTTP Basic `clientId:clientSecret`. An app token has no
  * refresh token: the machine mints a new one when it is due or refused.
  */
-export function createAppTokenApi({ transport, url, timeoutMs, clock, clientId, clientSecret, networkId, memberId }: AppTokenApiOptions): TokenApi {
+export function createAppTokenApi({
+  transport,
+  url,
+  timeoutMs,
+  clock,
+  clientId,
+  clientSecret,
+  networkId,
+  memberId,
+}: AppTokenApiOptions): TokenApi {
   const basic = `Basic ${base64(`${clientId}:${clientSecret}`)}`;
   const limitedToken = {
     query: LimitedTokenSource,
     operationName: 'LimitedToken',
-    variables: { context: 'NETWORK', networkId, entityId: networkId, ...(memberId ? { impersonateMemberId: memberId } : {}) },
+    variables: {
+      context: 'NETWORK',
+      networkId,
+      entityId: networkId,
+      ...(memberId ? { impersonateMemberId: memberId } : {}),
+    },
     authorization: basic,
     idempotent: true,
     secrets: [clientSecret, basic],
   };
-  const unsupported = () => Promise.reject(new BettermodeError('An app client has no member login', { code: ClientErrorCode.GraphQL }));
+  const unsupported = () =>
+    Promise.reject(new BettermodeError('An app client has no member login', { code: ClientErrorCode.GraphQL }));
 
   return {
     async start() {
       // A mint whose answer was lost is minted again: an app token holds no session to lose.
-      const { data, sentAt, receivedAt } = await resendIfLost(() => sendTokenOperation({ transport, url, timeoutMs, clock }, limitedToken));
+      const { data, sentAt, receivedAt } = await resendIfLost(() =>
+        sendTokenOperation({ transport, url, timeoutMs, clock }, limitedToken),
+      );
       const token = (data as LimitedTokenQuery | null | undefined)?.limitedToken;
-      if (!token?.accessToken) throw new InvalidResponseError('limitedToken answered without a token', { code: ClientErrorCode.InvalidResponse });
+      if (!token?.accessToken)
+        throw new InvalidResponseError('limitedToken answered without a token', {
+          code: ClientErrorCode.InvalidResponse,
+        });
       const session = storedAppSessionFrom(token);
       clock.observeToken(session, sentAt, receivedAt);
       return session;

@@ -25,7 +25,13 @@ describe.each(transports)('a refresh that goes wrong keeps the member session (%
     await proxy.stop();
     await emulator.stop();
   });
-  const client = () => createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, requestTimeoutMs: timeoutMs, fetch: fetchOption });
+  const client = () =>
+    createBettermodeClient({
+      endpoint: proxy.url,
+      networkDomain: emulator.networkDomain,
+      requestTimeoutMs: timeoutMs,
+      fetch: fetchOption,
+    });
 
   test('its answer stalls after the headers: TimeoutError after requestTimeoutMs, then the next operation works', async () => {
     const bm = client();

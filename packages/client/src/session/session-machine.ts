@@ -1,7 +1,16 @@
 import { BettermodeError, clientClosedError, SessionExpiredError, UnauthorizedError } from '../errors/bettermode-error';
 import { ClientErrorCode } from '../errors/error-codes';
 import { packageName } from '../errors/package-name';
-import { parseStoredValue, serializeSession, toSession, type LoginCredentials, type Session, type SessionChangeListener, type SessionChangeReason, type StoredSession } from './session';
+import {
+  parseStoredValue,
+  serializeSession,
+  toSession,
+  type LoginCredentials,
+  type Session,
+  type SessionChangeListener,
+  type SessionChangeReason,
+  type StoredSession,
+} from './session';
 import type { SessionClock } from './session-clock';
 import type { SessionStorage, StoredEntry } from '../storage/session-storage';
 import { redact } from '../errors/redact';
@@ -187,10 +196,13 @@ export class SessionMachine {
       }
       const guest = await this.#api.start().catch(() => null);
       await this.#commit(guest, 'session-expired');
-      throw new SessionExpiredError('The member session has ended (Bettermode refused its refresh token); log in again', {
-        code: ClientErrorCode.SessionExpired,
-        graphQLErrors: error.graphQLErrors,
-      });
+      throw new SessionExpiredError(
+        'The member session has ended (Bettermode refused its refresh token); log in again',
+        {
+          code: ClientErrorCode.SessionExpired,
+          graphQLErrors: error.graphQLErrors,
+        },
+      );
     }
     await this.#commit(next, 'refresh');
   }
@@ -216,7 +228,8 @@ export class SessionMachine {
       }
       replaced.push(...(await this.#commitOver(member, 'login')));
       // Rule 6: logging in while a member ends the earlier member session on the server.
-      for (const old of replaced) if (old.kind === 'member' && old.sessionId !== member.sessionId) await this.#revokeQuietly(old);
+      for (const old of replaced)
+        if (old.kind === 'member' && old.sessionId !== member.sessionId) await this.#revokeQuietly(old);
       return toSession(member, this.#clock.offsetMs);
     });
   }
@@ -235,7 +248,8 @@ export class SessionMachine {
       }
       // Locally the member is gone whatever the server said.
       const replaced = await this.#commitOver(null, 'logout');
-      for (const old of replaced) if (old.kind === 'member' && old.sessionId !== session.sessionId) await this.#revokeQuietly(old);
+      for (const old of replaced)
+        if (old.kind === 'member' && old.sessionId !== session.sessionId) await this.#revokeQuietly(old);
       if (failure) throw failure;
     });
   }
@@ -256,7 +270,8 @@ export class SessionMachine {
       await this.#api.logout(session.sessionId, bearer);
     } catch (error) {
       // Unauthorized or not found: the session is gone already, which is what was asked.
-      if (error instanceof UnauthorizedError || (error instanceof BettermodeError && error.code === 'NOT_FOUND')) return;
+      if (error instanceof UnauthorizedError || (error instanceof BettermodeError && error.code === 'NOT_FOUND'))
+        return;
       throw error;
     }
   }
@@ -331,7 +346,12 @@ export class SessionMachine {
     if (parsed === 'invalid') this.#warnOnce('invalid', 'the stored session is not valid; starting without one');
     const session = parsed === 'invalid' ? null : parsed.session;
     this.#unsaved = false;
-    this.#apply(session, entry.version, parsed === 'invalid' ? 'logout' : parsed.reason, notify && (session !== null || this.#session !== null));
+    this.#apply(
+      session,
+      entry.version,
+      parsed === 'invalid' ? 'logout' : parsed.reason,
+      notify && (session !== null || this.#session !== null),
+    );
   }
 
   // Rule 4: compare-and-set on the version last seen.
@@ -353,7 +373,8 @@ export class SessionMachine {
     const replaced: StoredSession[] = [];
     for (let attempt = 0; ; attempt += 1) {
       const before = this.#session;
-      if (before?.kind === 'member' && !replaced.some((old) => old.sessionId === before.sessionId)) replaced.push(before);
+      if (before?.kind === 'member' && !replaced.some((old) => old.sessionId === before.sessionId))
+        replaced.push(before);
       const written = attempt < 5 ? await this.#write(next, reason) : undefined;
       if (written !== null) {
         this.#apply(next, written ?? this.#version, reason, true);
@@ -386,7 +407,9 @@ export class SessionMachine {
     if (this.#storageDown) return;
     this.#storageDown = true;
     const reason = error instanceof Error ? redact(error.message) : 'unknown error';
-    console.warn(`${packageName}: the session storage failed (${reason}); the session is kept in memory and shared again once the storage works`);
+    console.warn(
+      `${packageName}: the session storage failed (${reason}); the session is kept in memory and shared again once the storage works`,
+    );
   }
 
   #storageWorks(): void {
@@ -398,7 +421,8 @@ export class SessionMachine {
     this.#session = next;
     this.#version = version;
     this.#generation += 1;
-    if (notify && this.#onChange) this.#notifications.push([next ? toSession(next, this.#clock.offsetMs) : null, reason]);
+    if (notify && this.#onChange)
+      this.#notifications.push([next ? toSession(next, this.#clock.offsetMs) : null, reason]);
   }
 
   async #withLease<T>(work: () => Promise<T>): Promise<T> {
@@ -418,7 +442,10 @@ export class SessionMachine {
       try {
         this.#onChange?.(session, reason);
       } catch (error) {
-        this.#warnOnce('listener', `an onSessionChange listener threw (${error instanceof Error ? error.name : typeof error}); the session change stands`);
+        this.#warnOnce(
+          'listener',
+          `an onSessionChange listener threw (${error instanceof Error ? error.name : typeof error}); the session change stands`,
+        );
       }
     }
   }

@@ -15,7 +15,10 @@ const batch = 50;
 const latencyMs = 40;
 const members = testMembers(batch);
 const others = testMembers(batch, 'other');
-const credentials = (member: { username: string; password: string }) => ({ usernameOrEmail: member.username, password: member.password });
+const credentials = (member: { username: string; password: string }) => ({
+  usernameOrEmail: member.username,
+  password: member.password,
+});
 
 type Outcome = { expected: 'guest' | string; session: Session | null; authMember: string };
 
@@ -32,7 +35,11 @@ async function race(trial: (bm: BettermodeClient, index: number, offset: number)
   let heldByClients = 0;
   let refreshes = 0;
   for (let start = 0; start < trials; start += batch) {
-    const emulator: Emulator = await startEmulator({ accessTokenTtlSeconds: 2, latencyMs, members: [...members, ...others] });
+    const emulator: Emulator = await startEmulator({
+      accessTokenTtlSeconds: 2,
+      latencyMs,
+      members: [...members, ...others],
+    });
     const clients: BettermodeClient[] = [];
     try {
       const results = await Promise.all(
@@ -78,7 +85,9 @@ async function aroundRefresh<T>(bm: BettermodeClient, offset: number, action: ()
 const agree = (outcome: Outcome) =>
   outcome.expected === 'guest'
     ? outcome.session === null || (outcome.session.kind === 'guest' && outcome.authMember.startsWith('guest_'))
-    : outcome.session?.kind === 'member' && outcome.session.member.username === outcome.expected && outcome.authMember === outcome.expected;
+    : outcome.session?.kind === 'member' &&
+      outcome.session.member.username === outcome.expected &&
+      outcome.authMember === outcome.expected;
 
 describe(`${trials} trials each at random offsets around a refresh of a 2 s token`, () => {
   test('login during a guest refresh: the login wins', async () => {

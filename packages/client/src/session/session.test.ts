@@ -10,7 +10,8 @@ const tokenFields = (accessToken: string) => ({
   role: { id: 'r1', name: 'Admin', type: 'admin' as const, scopes: ['*'] },
   member: { id: 'm1', name: 'John Smith', username: 'bettermodeuser', activeSession: { id: 's1' } },
 });
-const jwt = (iat: number, exp: number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(iat).setExpirationTime(exp).sign(key);
+const jwt = (iat: number, exp: number) =>
+  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(iat).setExpirationTime(exp).sign(key);
 
 describe('storedSessionFrom', () => {
   test('exp and iat are taken at their own precision, in ms', async () => {
@@ -19,7 +20,11 @@ describe('storedSessionFrom', () => {
   });
 
   test('a token that cannot be decoded counts as expired', () => {
-    expect(storedSessionFrom(tokenFields('not-a-jwt'), 'guest')).toMatchObject({ expiresAt: 0, issuedAt: 0, sessionId: null });
+    expect(storedSessionFrom(tokenFields('not-a-jwt'), 'guest')).toMatchObject({
+      expiresAt: 0,
+      issuedAt: 0,
+      sessionId: null,
+    });
   });
 });
 
@@ -82,7 +87,13 @@ describe('stored values', () => {
     expect(parseStoredValue(serializeSession(stored, 'guest'))).toEqual({ session: stored, reason: 'guest' });
     expect(parseStoredValue(serializeSession(null, 'logout'))).toEqual({ session: null, reason: 'logout' });
     expect(parseStoredValue(null)).toEqual({ session: null, reason: 'logout' });
-    for (const text of ['{', 'null', '{"v":2}', '{"v":1,"reason":"login","session":null}', '{"v":2,"reason":"login","session":{"kind":"member"}}']) {
+    for (const text of [
+      '{',
+      'null',
+      '{"v":2}',
+      '{"v":1,"reason":"login","session":null}',
+      '{"v":2,"reason":"login","session":{"kind":"member"}}',
+    ]) {
       expect(parseStoredValue(text)).toBe('invalid');
     }
   });

@@ -87,7 +87,12 @@ export function storedAppSessionFrom(token: { accessToken: string; gatewayUrl: s
     refreshToken: '',
     sessionId: null,
     member: { id: text(claims.id), name: null, username: '' },
-    role: { id: text(claims.roleId), name: text(claims.role), type: (text(claims.roleType) || null) as RoleType | null, scopes: [] },
+    role: {
+      id: text(claims.roleId),
+      name: text(claims.role),
+      type: (text(claims.roleType) || null) as RoleType | null,
+      scopes: [],
+    },
     ...tokenTimes(token.accessToken),
     ...(token.gatewayUrl ? { endpoint: token.gatewayUrl } : {}),
   };
@@ -123,7 +128,9 @@ export function serializeSession(session: StoredSession | null, reason: SessionC
 }
 
 /** Parses what a storage holds; `invalid` for anything that is not a stored session. */
-export function parseStoredValue(text: string | null): { session: StoredSession | null; reason: SessionChangeReason } | 'invalid' {
+export function parseStoredValue(
+  text: string | null,
+): { session: StoredSession | null; reason: SessionChangeReason } | 'invalid' {
   if (text === null) return { session: null, reason: 'logout' };
   let value: unknown;
   try {
@@ -132,7 +139,8 @@ export function parseStoredValue(text: string | null): { session: StoredSession 
     return 'invalid';
   }
   const envelope = value as Partial<Envelope> | null;
-  if (typeof envelope !== 'object' || envelope === null || envelope.v !== 2 || !isReason(envelope.reason)) return 'invalid';
+  if (typeof envelope !== 'object' || envelope === null || envelope.v !== 2 || !isReason(envelope.reason))
+    return 'invalid';
   if (envelope.session === null) return { session: null, reason: envelope.reason };
   return isStoredSession(envelope.session) ? { session: envelope.session, reason: envelope.reason } : 'invalid';
 }

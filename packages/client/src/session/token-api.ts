@@ -1,4 +1,10 @@
-import { LoginNetworkSource, LogoutNetworkSource, TokensSource, type AuthTokenFieldsFragment, type TokensQueryVariables } from '@bettermode-kit/operations';
+import {
+  LoginNetworkSource,
+  LogoutNetworkSource,
+  TokensSource,
+  type AuthTokenFieldsFragment,
+  type TokensQueryVariables,
+} from '@bettermode-kit/operations';
 import { InvalidResponseError } from '../errors/bettermode-error';
 import { ClientErrorCode } from '../errors/error-codes';
 import { storedSessionFrom, type LoginCredentials, type StoredSession } from './session';
@@ -49,7 +55,8 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
   async function session(field: 'tokens' | 'loginNetwork', call: ReturnType<typeof post>, kind: StoredSession['kind']) {
     const { data, sentAt, receivedAt } = await call;
     const token = data[field] as AuthTokenFieldsFragment | undefined;
-    if (!token?.accessToken) throw new InvalidResponseError(`${field} answered without a token`, { code: ClientErrorCode.InvalidResponse });
+    if (!token?.accessToken)
+      throw new InvalidResponseError(`${field} answered without a token`, { code: ClientErrorCode.InvalidResponse });
     const stored = storedSessionFrom(token, kind);
     clock.observeToken(stored, sentAt, receivedAt);
     return stored;
@@ -59,9 +66,16 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
 
   return {
     start: () => resendIfLost(guest),
-    refresh: (refreshToken) => resendIfLost(() => session('tokens', post(TokensSource, 'Tokens', { refreshToken }, null, [refreshToken]), 'member')),
+    refresh: (refreshToken) =>
+      resendIfLost(() =>
+        session('tokens', post(TokensSource, 'Tokens', { refreshToken }, null, [refreshToken]), 'member'),
+      ),
     login: (credentials, bearer) =>
-      session('loginNetwork', post(LoginNetworkSource, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]), 'member'),
+      session(
+        'loginNetwork',
+        post(LoginNetworkSource, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]),
+        'member',
+      ),
     logout: (sessionId, bearer) =>
       resendIfLost(async () => {
         await post(LogoutNetworkSource, 'LogoutNetwork', { input: { sessionId } }, bearer, [bearer]);

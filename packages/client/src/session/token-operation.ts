@@ -29,9 +29,22 @@ export interface TokenOperation {
  * Sends a token operation on the client's one GraphQL path and reads its answer: `data` with the
  * times it was sent and answered, or a typed {@link BettermodeError} with no secret in it.
  */
-export async function sendTokenOperation({ transport, url, timeoutMs, clock }: TokenOperationTarget, operation: TokenOperation) {
-  const body = JSON.stringify({ query: operation.query, operationName: operation.operationName, variables: operation.variables });
-  const exchange = await postGraphql(transport, { url, body, authorization: operation.authorization, timeoutMs, idempotent: operation.idempotent });
+export async function sendTokenOperation(
+  { transport, url, timeoutMs, clock }: TokenOperationTarget,
+  operation: TokenOperation,
+) {
+  const body = JSON.stringify({
+    query: operation.query,
+    operationName: operation.operationName,
+    variables: operation.variables,
+  });
+  const exchange = await postGraphql(transport, {
+    url,
+    body,
+    authorization: operation.authorization,
+    timeoutMs,
+    idempotent: operation.idempotent,
+  });
   if (exchange.receivedAt !== undefined) clock.observeRoundTrip(exchange.receivedAt - exchange.sentAt);
   if (exchange.failure) throw exchange.failure;
   const { answer, sentAt, receivedAt } = exchange;

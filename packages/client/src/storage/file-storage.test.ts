@@ -25,7 +25,11 @@ describe('fileStorage', () => {
   });
 
   const clientWith = (path: string) =>
-    createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: fileStorage(path) });
+    createBettermodeClient({
+      endpoint: emulator.url,
+      networkDomain: emulator.networkDomain,
+      storage: fileStorage(path),
+    });
 
   test('a restart with a valid stored session makes no tokens request', async () => {
     const path = join(folder, 'nested', 'session.json');
@@ -58,7 +62,9 @@ describe('fileStorage', () => {
     const bm = clientWith(path);
     await Promise.all([bm.query(AuthMemberDocument, {}), bm.query(AuthMemberDocument, {}), bm.getSession()]);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]?.[0])).toBe('@bettermode-kit/client: the stored session is not valid; starting without one');
+    expect(String(warn.mock.calls[0]?.[0])).toBe(
+      '@bettermode-kit/client: the stored session is not valid; starting without one',
+    );
     expect(emulator.stats().byField.tokens).toBe(1);
     expect((await bm.getSession())?.kind).toBe('guest');
     bm.close();

@@ -50,7 +50,8 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
     }
     try {
       const parsed = JSON.parse(raw) as Partial<StoredEntry>;
-      if (typeof parsed.version === 'number' && typeof parsed.value === 'string') return { value: parsed.value, version: parsed.version };
+      if (typeof parsed.version === 'number' && typeof parsed.value === 'string')
+        return { value: parsed.value, version: parsed.version };
     } catch {
       // not ours: handed on as is, and the client reports it as not a valid session
     }

@@ -18,7 +18,10 @@ export type OpenHolder = (options: { leaseMs: number }) => SessionStorage | Prom
  * empty store and a way to open holders of it.
  */
 export function sessionStorageConformance(fresh: () => Promise<OpenHolder>): ConformanceCheck[] {
-  const check = (name: string, run: (open: OpenHolder) => Promise<void>): ConformanceCheck => ({ name, run: async () => run(await fresh()) });
+  const check = (name: string, run: (open: OpenHolder) => Promise<void>): ConformanceCheck => ({
+    name,
+    run: async () => run(await fresh()),
+  });
   return [
     check('an empty store reads as no value, version 0', async (open) => {
       const storage = await open({ leaseMs: 2000 });
@@ -96,7 +99,8 @@ export function sessionStorageConformance(fresh: () => Promise<OpenHolder>): Con
 }
 
 function same(actual: unknown, expected: unknown): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  if (JSON.stringify(actual) !== JSON.stringify(expected))
+    throw new Error(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
 function assert(condition: boolean, message: string): asserts condition {

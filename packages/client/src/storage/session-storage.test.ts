@@ -29,12 +29,20 @@ const file = async (): Promise<OpenHolder> => {
 /** Web storage over one Storage-like area (the real-browser run, with Web Locks, is in examples/web). */
 const web = async (): Promise<OpenHolder> => {
   const items = new Map<string, string>();
-  const area: WebStorageLike = { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) };
+  const area: WebStorageLike = {
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+  };
   const key = `conformance-${Math.random().toString(36).slice(2)}`;
   return ({ leaseMs }) => webStorage(area, { key, leaseMs });
 };
 
-for (const [name, fresh] of [['memoryStorage', memory], ['fileStorage', file], ['webStorage (Node, no Web Locks)', web]] as const) {
+for (const [name, fresh] of [
+  ['memoryStorage', memory],
+  ['fileStorage', file],
+  ['webStorage (Node, no Web Locks)', web],
+] as const) {
   describe(`${name} keeps the SessionStorage contract`, () => {
     for (const check of sessionStorageConformance(fresh)) {
       // Without Web Locks, web storage leases are per tab (here: per storage object), by design.
@@ -45,7 +53,9 @@ for (const [name, fresh] of [['memoryStorage', memory], ['fileStorage', file], [
 }
 
 test('webStorage needs a Web Storage object', () => {
-  expect(() => webStorage(undefined as never)).toThrow(/^@bettermode-kit\/client: webStorage\(\) needs a Web Storage object/);
+  expect(() => webStorage(undefined as never)).toThrow(
+    /^@bettermode-kit\/client: webStorage\(\) needs a Web Storage object/,
+  );
 });
 
 test("the README's storage of one's own passes the published conformance suite", async () => {

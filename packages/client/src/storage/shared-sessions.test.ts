@@ -46,7 +46,11 @@ function beforeAllFolder() {
 /** Logs in once on a new session file and returns its path. */
 async function sharedFileSession(name: string): Promise<string> {
   path = join(folder, `${name}.json`);
-  const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage: fileStorage(path) });
+  const bm = createBettermodeClient({
+    endpoint: emulator.url,
+    networkDomain: emulator.networkDomain,
+    storage: fileStorage(path),
+  });
   await bm.login(member);
   bm.close();
   return path;
@@ -55,14 +59,21 @@ async function sharedFileSession(name: string): Promise<string> {
 async function fileWorkers(count: number, sessionPath: string, leaseMs = 3000): Promise<SessionWorker[]> {
   const started = await Promise.all(
     Array.from({ length: count }, () =>
-      startWorker({ clientModule, storageModule: nodeModule, storageExport: 'fileStorage', storageArgs: [sessionPath, { leaseMs }], endpoint: emulator.url }),
+      startWorker({
+        clientModule,
+        storageModule: nodeModule,
+        storageExport: 'fileStorage',
+        storageArgs: [sessionPath, { leaseMs }],
+        endpoint: emulator.url,
+      }),
     ),
   );
   workers.push(...started);
   return started;
 }
 
-const failures = (reports: WorkerReport[]) => reports.flatMap((report) => report.operations.filter((operation) => operation.error !== undefined));
+const failures = (reports: WorkerReport[]) =>
+  reports.flatMap((report) => report.operations.filter((operation) => operation.error !== undefined));
 
 describe(`holders of one session across ${expiries} expiries of a ${tokenSeconds} s token: one refresh per expiry between them`, () => {
   test('8 Node processes on one session file, 20 operations a second each, starting on an expired token', async () => {
@@ -78,7 +89,9 @@ describe(`holders of one session across ${expiries} expiries of a ${tokenSeconds
     const operations = reports.reduce((sum, report) => sum + report.operations.length, 0);
     expect(failures(reports)).toEqual([]);
     expect(operations).toBeGreaterThan(8 * 20 * expiries * tokenSeconds * 0.8);
-    expect(reports.every((report) => report.operations.every((operation) => operation.username === 'bettermodeuser'))).toBe(true);
+    expect(
+      reports.every((report) => report.operations.every((operation) => operation.username === 'bettermodeuser')),
+    ).toBe(true);
     expect(stats).toMatchObject({ unauthorized: 0, revokedByReuse: 0 });
     expect(stats.refreshes).toBeGreaterThanOrEqual(expiries - 1);
     expect(stats.refreshes).toBeLessThanOrEqual(expiries + 1);
@@ -86,11 +99,15 @@ describe(`holders of one session across ${expiries} expiries of a ${tokenSeconds
 
   test('4 clients in one process on one memoryStorage', async () => {
     const storage = memoryStorage();
-    const clients = Array.from({ length: 4 }, () => createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage }));
+    const clients = Array.from({ length: 4 }, () =>
+      createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain, storage }),
+    );
     await (clients[0] as (typeof clients)[number]).login(member);
     emulator.resetStats();
     const results: Promise<unknown>[] = [];
-    const timers = clients.map((bm) => setInterval(() => results.push(bm.query(AuthMemberDocument, distinct(results.length))), 50));
+    const timers = clients.map((bm) =>
+      setInterval(() => results.push(bm.query(AuthMemberDocument, distinct(results.length))), 50),
+    );
     await delay(expiries * tokenSeconds * 1000);
     for (const timer of timers) clearInterval(timer);
     const settled = await Promise.allSettled(results);
@@ -148,7 +165,9 @@ test('a holder killed while it holds the refresh lease: the others refresh once 
   expect(stats).toMatchObject({ unauthorized: 0, revokedByReuse: 0 });
   expect(stats.refreshes).toBeGreaterThanOrEqual(1);
   // Operations that found the token due waited for the lease to run out, then got their answer.
-  const slowest = Math.max(...reports.flatMap((report) => report.operations.map((operation) => operation.endedAt - operation.startedAt)));
+  const slowest = Math.max(
+    ...reports.flatMap((report) => report.operations.map((operation) => operation.endedAt - operation.startedAt)),
+  );
   expect(slowest).toBeGreaterThan(500);
   expect(Date.now() - killedAt).toBeGreaterThan(leaseMs);
 });

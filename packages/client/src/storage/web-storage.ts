@@ -45,7 +45,10 @@ export function webStorage(storage: WebStorageLike, options: WebStorageOptions =
   const key = options.key ?? 'bettermode-kit:session';
   const leaseMs = options.leaseMs ?? 10_000;
   const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
-  const events = typeof (globalThis as { addEventListener?: unknown }).addEventListener === 'function' ? (globalThis as unknown as StorageEventTarget) : undefined;
+  const events =
+    typeof (globalThis as { addEventListener?: unknown }).addEventListener === 'function'
+      ? (globalThis as unknown as StorageEventTarget)
+      : undefined;
   const localMutex = new LeaseMutex(leaseMs, leaseMs * 1.5);
   const listeners = new Set<() => void>();
   // Reaches the other storages of this key in this tab too (the storage event reaches only other tabs).
@@ -63,7 +66,8 @@ export function webStorage(storage: WebStorageLike, options: WebStorageOptions =
     if (raw === null) return { value: null, version: 0 };
     try {
       const parsed = JSON.parse(raw) as Partial<StoredEntry>;
-      if (typeof parsed.version === 'number' && typeof parsed.value === 'string') return { value: parsed.value, version: parsed.version };
+      if (typeof parsed.version === 'number' && typeof parsed.value === 'string')
+        return { value: parsed.value, version: parsed.version };
     } catch {
       // not ours: handed on as is, and the client reports it as not a valid session
     }
@@ -121,7 +125,11 @@ export function webStorage(storage: WebStorageLike, options: WebStorageOptions =
       listeners.add(listener);
       const onStorage = (event: { key: string | null; storageArea: unknown }) => {
         // key null: the whole area was cleared.
-        if ((event.key === key || event.key === null) && (event.storageArea === undefined || event.storageArea === storage)) listener();
+        if (
+          (event.key === key || event.key === null) &&
+          (event.storageArea === undefined || event.storageArea === storage)
+        )
+          listener();
       };
       events?.addEventListener('storage', onStorage);
       return () => {

@@ -56,7 +56,10 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
     const forward = async () =>
       fetch(target, {
         method: request.method,
-        headers: { 'content-type': 'application/json', ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+        },
         body: request.method === 'POST' ? body : undefined,
       });
     const active = fault;
@@ -69,13 +72,17 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
     if (active !== 'none') faultsServed += 1;
     switch (active) {
       case 'http-500':
-        response.writeHead(500, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Internal server error"}]}');
+        response
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end('{"errors":[{"message":"Internal server error"}]}');
         return;
       case 'http-503':
         response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0' }).end('Service Unavailable');
         return;
       case 'html-502':
-        response.writeHead(502, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        response
+          .writeHead(502, { 'content-type': 'text/html' })
+          .end('<html><body><h1>502 Bad Gateway</h1></body></html>');
         return;
       case 'truncated-json':
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"authMember":{"id":"9FW');
@@ -98,7 +105,9 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
       case 'echo-secrets': {
         const echoed = { authorization: request.headers.authorization ?? null, variables: parsed?.variables ?? null };
         const message = `Bad request from ${request.headers.authorization ?? 'nobody'} with ${JSON.stringify(parsed?.variables ?? {})}`;
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST', echoed } }] }));
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST', echoed } }] }));
         return;
       }
       case 'always-http-401':
@@ -109,13 +118,17 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
         break;
       case 'always-unauthorized':
         if (!isTokens) {
-          response.writeHead(200, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Unauthorized","extensions":{"code":"108"}}]}');
+          response
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end('{"errors":[{"message":"Unauthorized","extensions":{"code":"108"}}]}');
           return;
         }
         break;
       case 'refresh-html-401':
         if (isRefresh) {
-          response.writeHead(401, { 'content-type': 'text/html' }).end('<html><body>401 Authorization Required</body></html>');
+          response
+            .writeHead(401, { 'content-type': 'text/html' })
+            .end('<html><body>401 Authorization Required</body></html>');
           return;
         }
         break;
@@ -146,7 +159,8 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
     const answer = await forward();
     let text = await answer.text();
     // A gateway in front of the API: the app tokens it hands out name it, not the API behind it.
-    if (options.rewriteGateway) text = text.split(JSON.stringify(target)).join(JSON.stringify(`http://127.0.0.1:${port}/graphql`));
+    if (options.rewriteGateway)
+      text = text.split(JSON.stringify(target)).join(JSON.stringify(`http://127.0.0.1:${port}/graphql`));
     const retryAfterHeader = answer.headers.get('retry-after');
     const bodyWait = /"retryAfterMs":(\d+)/.exec(text)?.[1];
     log.push({
@@ -188,7 +202,9 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
   };
 }
 
-function safeParse(body: string): { operationName?: string; query?: string; variables?: Record<string, unknown> } | undefined {
+function safeParse(
+  body: string,
+): { operationName?: string; query?: string; variables?: Record<string, unknown> } | undefined {
   try {
     return JSON.parse(body) as { operationName?: string; query?: string; variables?: Record<string, unknown> };
   } catch {

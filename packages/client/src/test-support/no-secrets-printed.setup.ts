@@ -3,7 +3,15 @@ import { afterEach, beforeEach } from 'vitest';
 // For the whole client suite: anything a test prints (console or the process streams) is scanned
 // for a token or a test password. The secrets test adds the thrown errors and their stacks.
 const jwtShaped = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/;
-const passwords = ['bettermodepassword', 'wrong-password', 'analytical-engine', 'race-password-', 'emulator-app-secret', 'a-wrong-app-secret', 'elsewhere-secret'];
+const passwords = [
+  'bettermodepassword',
+  'wrong-password',
+  'analytical-engine',
+  'race-password-',
+  'emulator-app-secret',
+  'a-wrong-app-secret',
+  'elsewhere-secret',
+];
 const printed: string[] = [];
 const undo: (() => void)[] = [];
 
@@ -12,7 +20,13 @@ beforeEach(() => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     const original = console[method];
     console[method] = (...args: unknown[]) => {
-      printed.push(args.map((arg) => (arg instanceof Error ? `${arg.message}\n${arg.stack}` : typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+      printed.push(
+        args
+          .map((arg) =>
+            arg instanceof Error ? `${arg.message}\n${arg.stack}` : typeof arg === 'string' ? arg : JSON.stringify(arg),
+          )
+          .join(' '),
+      );
       original(...args);
     };
     undo.push(() => (console[method] = original));

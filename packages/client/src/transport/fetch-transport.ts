@@ -23,7 +23,11 @@ interface InFlightFetch extends WorkListLinks {
   fail(reason: 'timeout' | 'cancelled'): void;
 }
 
-function sendWithFetch(fetchImpl: typeof fetch, request: TransportRequest, inFlight: WorkList<InFlightFetch>): Promise<TransportResponse> {
+function sendWithFetch(
+  fetchImpl: typeof fetch,
+  request: TransportRequest,
+  inFlight: WorkList<InFlightFetch>,
+): Promise<TransportResponse> {
   return new Promise<TransportResponse>((resolve, reject) => {
     const controller = new AbortController();
     let failure: TransportFailure | undefined;
@@ -43,9 +47,19 @@ function sendWithFetch(fetchImpl: typeof fetch, request: TransportRequest, inFli
     inFlight.add(flight);
     if (request.ticket) request.ticket.cancel = () => fail('cancelled');
     (async () => {
-      const response = await fetchImpl(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: controller.signal });
+      const response = await fetchImpl(request.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        signal: controller.signal,
+      });
       const body = await response.text();
-      return { status: response.status, body, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after') };
+      return {
+        status: response.status,
+        body,
+        contentType: response.headers.get('content-type'),
+        retryAfter: response.headers.get('retry-after'),
+      };
     })().then(
       (response) => {
         done();

@@ -33,7 +33,9 @@ async function startClosingServer() {
           socket.destroy();
           return;
         }
-        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${answer.length}\r\nconnection: keep-alive\r\n\r\n${answer}`);
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${answer.length}\r\nconnection: keep-alive\r\n\r\n${answer}`,
+        );
       }
     });
     socket.on('close', () => sockets.delete(socket));
@@ -59,8 +61,18 @@ afterEach(async () => {
 async function setup() {
   const server = await startClosingServer();
   const transport: Transport = nodeTransport({ maxSockets: 1 });
-  cleanups.push(() => server.stop(), () => transport.close());
-  const send = (idempotent: boolean) => transport.send({ url: server.url, body: '{"query":"{ ok }"}', headers: { 'content-type': 'application/json' }, timeoutMs: 5000, idempotent });
+  cleanups.push(
+    () => server.stop(),
+    () => transport.close(),
+  );
+  const send = (idempotent: boolean) =>
+    transport.send({
+      url: server.url,
+      body: '{"query":"{ ok }"}',
+      headers: { 'content-type': 'application/json' },
+      timeoutMs: 5000,
+      idempotent,
+    });
   return { server, send };
 }
 
@@ -83,8 +95,18 @@ test('a mutation in the same spot is not sent again (the server may have acted o
 test('two queries at once, each losing its reused socket: each sent once more, both answered', async () => {
   const server = await startClosingServer();
   const transport = nodeTransport({ maxSockets: 2 });
-  cleanups.push(() => server.stop(), () => transport.close());
-  const send = () => transport.send({ url: server.url, body: '{"query":"{ ok }"}', headers: { 'content-type': 'application/json' }, timeoutMs: 5000, idempotent: true });
+  cleanups.push(
+    () => server.stop(),
+    () => transport.close(),
+  );
+  const send = () =>
+    transport.send({
+      url: server.url,
+      body: '{"query":"{ ok }"}',
+      headers: { 'content-type': 'application/json' },
+      timeoutMs: 5000,
+      idempotent: true,
+    });
   // Two kept-alive connections, then two requests that reuse them at once.
   await Promise.all([send(), send()]);
   const answers = await Promise.all([send(), send()]);

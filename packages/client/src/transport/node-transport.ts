@@ -65,7 +65,12 @@ class InFlight {
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const maxSockets = options.maxSockets ?? 64;
   // Loaded at the first request, not at import: node:https alone takes longer to load than the client.
-  let http: { agent: HttpAgent; request: (options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest } | undefined;
+  let http:
+    | {
+        agent: HttpAgent;
+        request: (options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest;
+      }
+    | undefined;
   let https: typeof http;
   const protocol = (secure: boolean) => {
     if (secure) {
@@ -100,8 +105,14 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
     let target = targets.get(url);
     if (!target) {
       const parsed = new URL(url);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${parsed.protocol} is not http or https`);
-      target = { secure: parsed.protocol === 'https:', hostname: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port, path: `${parsed.pathname}${parsed.search}` };
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw new TypeError(`${parsed.protocol} is not http or https`);
+      target = {
+        secure: parsed.protocol === 'https:',
+        hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
+        port: parsed.port,
+        path: `${parsed.pathname}${parsed.search}`,
+      };
       if (targets.size > 32) targets.clear();
       targets.set(url, target);
     }
@@ -131,7 +142,12 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
           response.on('error', (error) => flight.fail(new TransportFailure('network', error)));
           response.on('end', () => {
             const { 'content-type': contentType, 'retry-after': retryAfter } = response.headers;
-            flight.succeed({ status: response.statusCode ?? 0, body, contentType: contentType ?? null, retryAfter: retryAfter ?? null });
+            flight.succeed({
+              status: response.statusCode ?? 0,
+              body,
+              contentType: contentType ?? null,
+              retryAfter: retryAfter ?? null,
+            });
           });
         },
       );

@@ -45,11 +45,20 @@ export class TransportFailure extends Error {
   readonly transportFailure: TransportFailureReason;
 
   constructor(reason: TransportFailureReason, cause?: unknown) {
-    super(reason === 'timeout' ? 'The request timed out' : reason === 'cancelled' ? 'The request was cancelled' : 'The request failed', cause === undefined ? undefined : { cause });
+    super(
+      reason === 'timeout'
+        ? 'The request timed out'
+        : reason === 'cancelled'
+          ? 'The request was cancelled'
+          : 'The request failed',
+      cause === undefined ? undefined : { cause },
+    );
     this.transportFailure = reason;
   }
 }
 
 export function isTransportFailure(error: unknown): error is TransportFailure {
-  return typeof error === 'object' && error !== null && typeof (error as TransportFailure).transportFailure === 'string';
+  return (
+    typeof error === 'object' && error !== null && typeof (error as TransportFailure).transportFailure === 'string'
+  );
 }

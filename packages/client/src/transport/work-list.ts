@@ -54,7 +54,8 @@ export class WorkList<Item extends WorkListLinks> {
   /** The items, oldest first. */
   toArray(): Item[] {
     const items: Item[] = [];
-    for (let link = this.#head.next; link !== undefined && link !== this.#head; link = link.next) items.push(link as Item);
+    for (let link = this.#head.next; link !== undefined && link !== this.#head; link = link.next)
+      items.push(link as Item);
     return items;
   }
 }

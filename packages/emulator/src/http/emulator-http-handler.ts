@@ -43,7 +43,11 @@ export function createEmulatorHttpHandler({ graphql, stats, maxBodyBytes, latenc
       return sendJson(response, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes` }] });
     }
     if (latencyMs > 0) await delay(latencyMs);
-    const answer = await graphql(url, { method: request.method, headers: toHeaders(request), body: body && new Uint8Array(body) });
+    const answer = await graphql(url, {
+      method: request.method,
+      headers: toHeaders(request),
+      body: body && new Uint8Array(body),
+    });
     response.writeHead(answer.status, Object.fromEntries(answer.headers));
     response.end(Buffer.from(await answer.arrayBuffer()));
   };

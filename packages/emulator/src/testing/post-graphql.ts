@@ -12,7 +12,11 @@ export interface GraphqlAnswer {
 export async function postGraphql(
   url: string,
   query: string,
-  { variables, token, headers }: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> } = {},
+  {
+    variables,
+    token,
+    headers,
+  }: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> } = {},
 ): Promise<GraphqlAnswer> {
   const response = await fetch(url, {
     method: 'POST',
@@ -29,20 +33,48 @@ export async function postGraphql(
 
 export const guestTokenQuery = /* GraphQL */ `
   query Guest($domain: String!) {
-    tokens(networkDomain: $domain) { accessToken refreshToken role { name scopes } member { id name } }
+    tokens(networkDomain: $domain) {
+      accessToken
+      refreshToken
+      role {
+        name
+        scopes
+      }
+      member {
+        id
+        name
+      }
+    }
   }
 `;
 
 export const loginMutation = /* GraphQL */ `
   mutation Login($usernameOrEmail: String!, $password: String!) {
     loginNetwork(input: { usernameOrEmail: $usernameOrEmail, password: $password }) {
-      accessToken refreshToken role { name scopes } member { id name activeSession { id } }
+      accessToken
+      refreshToken
+      role {
+        name
+        scopes
+      }
+      member {
+        id
+        name
+        activeSession {
+          id
+        }
+      }
     }
   }
 `;
 
 /** Gets a guest token, then logs in; returns both answers' tokens. */
-export async function loginAs(url: string, usernameOrEmail: string, password: string, domain = 'community.bettermode.io') {
+export async function loginAs(
+  url: string,
+  usernameOrEmail: string,
+  password: string,
+  domain = 'community.bettermode.io',
+) {
   const guest = await postGraphql(url, guestTokenQuery, { variables: { domain } });
   const guestToken = guest.body.data?.tokens.accessToken as string;
   const login = await postGraphql(url, loginMutation, { variables: { usernameOrEmail, password }, token: guestToken });

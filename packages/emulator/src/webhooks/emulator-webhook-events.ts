@@ -10,7 +10,10 @@ export interface EmulatorWebhookEvents {
   /** `session.revoked`: a spent refresh token came back, so its session was ended. */
   sessionRevoked(member: Person | undefined): void;
   /** An event of the caller's own (for a receiver's tests); returns its id. */
-  custom(name: string, event: { noun?: string; verb?: string; actor?: WebhookPerson; object?: Record<string, unknown> }): string;
+  custom(
+    name: string,
+    event: { noun?: string; verb?: string; actor?: WebhookPerson; object?: Record<string, unknown> },
+  ): string;
 }
 
 const personOf = (member: Person): WebhookPerson & Record<string, unknown> => ({
@@ -25,7 +28,12 @@ export function emulatorWebhookEvents(sender: WebhookSender): EmulatorWebhookEve
   return {
     memberEvent(name, member) {
       const person = personOf(member);
-      sender.send(name, { noun: 'MEMBER', verb: name === 'member.logged_in' ? 'LOGGED_IN' : 'LOGGED_OUT', actor: person, object: person });
+      sender.send(name, {
+        noun: 'MEMBER',
+        verb: name === 'member.logged_in' ? 'LOGGED_IN' : 'LOGGED_OUT',
+        actor: person,
+        object: person,
+      });
     },
     sessionRevoked(member) {
       const about = member ? { actor: personOf(member), object: { id: member.id, reason: 'refresh-token-reuse' } } : {};

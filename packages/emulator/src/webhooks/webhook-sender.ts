@@ -61,25 +61,42 @@ export class WebhookSender {
     return Promise.all(
       this.webhooks.map(async (webhook): Promise<WebhookChallengeResult> => {
         const challenge = randomBytes(16).toString('hex');
-        const body = JSON.stringify({ networkId: this.network.id, context: 'NETWORK', currentSettings: [], type: 'TEST', data: { challenge } });
+        const body = JSON.stringify({
+          networkId: this.network.id,
+          context: 'NETWORK',
+          currentSettings: [],
+          type: 'TEST',
+          data: { challenge },
+        });
         try {
           const response = await this.#post(webhook, body);
           const text = await response.text();
           if (response.status !== 200) return { url: webhook.url, passed: false, reason: `HTTP ${response.status}` };
-          if (!(response.headers.get('content-type') ?? '').startsWith('application/json')) return { url: webhook.url, passed: false, reason: 'not application/json' };
+          if (!(response.headers.get('content-type') ?? '').startsWith('application/json'))
+            return { url: webhook.url, passed: false, reason: 'not application/json' };
           const answer = JSON.parse(text) as { type?: unknown; status?: unknown; data?: { challenge?: unknown } };
-          const passed = answer.type === 'TEST' && answer.status === 'SUCCEEDED' && answer.data?.challenge === challenge;
-          return passed ? { url: webhook.url, passed } : { url: webhook.url, passed, reason: 'the answer did not echo the challenge' };
+          const passed =
+            answer.type === 'TEST' && answer.status === 'SUCCEEDED' && answer.data?.challenge === challenge;
+          return passed
+            ? { url: webhook.url, passed }
+            : { url: webhook.url, passed, reason: 'the answer did not echo the challenge' };
         } catch (error) {
           // A reason may be shown (the CLI prints it): never with the credentials a URL carries.
-          return { url: webhook.url, passed: false, reason: withoutUrlCredentials(error instanceof Error ? error.message : String(error)) };
+          return {
+            url: webhook.url,
+            passed: false,
+            reason: withoutUrlCredentials(error instanceof Error ? error.message : String(error)),
+          };
         }
       }),
     );
   }
 
   /** Sends an event to every receiver that takes it; returns its id. Delivery goes on in the background. */
-  send(name: string, event: { noun: string; verb: string; actor?: WebhookPerson | null; object?: Record<string, unknown> }): string {
+  send(
+    name: string,
+    event: { noun: string; verb: string; actor?: WebhookPerson | null; object?: Record<string, unknown> },
+  ): string {
     const id = randomBytes(12).toString('base64url');
     if (this.#stopped) return id;
     const objectId = typeof event.object?.id === 'string' ? event.object.id : undefined;
@@ -145,7 +162,11 @@ export class WebhookSender {
     const signature = createHmac('sha256', webhook.secret).update(`${timestamp}:${body}`).digest('hex');
     return fetch(webhook.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-bettermode-signature': signature, 'x-bettermode-request-timestamp': timestamp },
+      headers: {
+        'content-type': 'application/json',
+        'x-bettermode-signature': signature,
+        'x-bettermode-request-timestamp': timestamp,
+      },
       body,
       signal: AbortSignal.timeout(this.options.timeoutMs),
     });

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { nodeWebhookHandler, type DedupeStore, type WebhookEvent } from '../index';
 
 /** A receiver on node:http that fails or stalls chosen first attempts, recording what it handled. */
-export async function startReceiver(options: { secret: string; dedupe?: DedupeStore; behave: (event: WebhookEvent, attempt: number) => 'ok' | 'fail' | 'slow' }) {
+export async function startReceiver(options: {
+  secret: string;
+  dedupe?: DedupeStore;
+  behave: (event: WebhookEvent, attempt: number) => 'ok' | 'fail' | 'slow';
+}) {
   const attempts = new Map<string, number>();
   const handled: string[] = [];
   const handler = nodeWebhookHandler({
@@ -27,10 +31,19 @@ export async function startBalancer(targets: string[]) {
   let next = 0;
   const server = createServer((incoming, outgoing) => {
     const target = new URL(targets[next++ % targets.length] as string);
-    const forward = httpRequest({ hostname: target.hostname, port: target.port, path: target.pathname, method: incoming.method, headers: incoming.headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
+    const forward = httpRequest(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: incoming.method,
+        headers: incoming.headers,
+      },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
     forward.on('error', () => outgoing.writeHead(502).end());
     incoming.pipe(forward);
   });
