@@ -1,4 +1,5 @@
 import { handleWebhook, prepareWebhookHandler, type WebhookHandlerOptions } from './handle-webhook';
+import { readLimitedBody } from './read-limited-body';
 
 /**
  * A webhook receiver for fetch-style runtimes (Cloudflare Workers, Deno, Bun, Next.js route
@@ -18,7 +19,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
         status: 405,
         headers: { 'content-type': 'application/json', allow: 'POST' },
       });
-    const rawBody = new Uint8Array(await request.arrayBuffer());
+    const rawBody = await readLimitedBody(request, prepared.maxBodyBytes);
+    if (rawBody === 'too-large') {
+      return new Response(JSON.stringify({ error: 'Payload too large' }), {
+        status: 413,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
     const answer = await handleWebhook(prepared, rawBody, request.headers);
     return new Response(answer.body, { status: answer.status, headers: { 'content-type': 'application/json' } });
   };

@@ -18,6 +18,14 @@ export interface WebhookHandlerOptions {
   toleranceMs?: number;
   /** How long an event may be in `onEvent` before a redelivery may take it over. @defaultValue 60000 */
   processingTtlMs?: number;
+  /** The largest body read; a larger one is answered 413 without reading the rest. @defaultValue 1048576 */
+  maxBodyBytes?: number;
+  /**
+   * Told of a failure after `onEvent` succeeded (the dedupe store could not record the event as
+   * handled): the delivery is still answered 200, since the event was handled.
+   * @defaultValue one `console.warn` naming the event
+   */
+  onError?: (error: unknown, context: { eventId: string }) => void;
   /** The clock, for tests. @defaultValue Date.now */
   now?: () => number;
 }
@@ -36,11 +44,23 @@ export function prepareWebhookHandler(options: WebhookHandlerOptions) {
     throw new TypeError('@bettermode-kit/webhooks: options are required');
   if (typeof options.onEvent !== 'function')
     throw new TypeError('@bettermode-kit/webhooks: onEvent must be a function');
-  const secret = options.secret;
-  if (!(typeof secret === 'string' ? secret !== '' : Array.isArray(secret) && secret.length > 0)) {
+  const secret: unknown = options.secret;
+  const secrets = Array.isArray(secret) ? secret : [secret];
+  // Checked here, not at the first delivery: a bad entry in a rotation list would fail every one.
+  if (secrets.length === 0 || secrets.some((each) => typeof each !== 'string' || each === '')) {
     throw new TypeError('@bettermode-kit/webhooks: secret must be a non-empty string (or a list of them)');
   }
-  return { ...options, dedupe: options.dedupe === false ? undefined : (options.dedupe ?? memoryDedupeStore()) };
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new TypeError(
+      `@bettermode-kit/webhooks: maxBodyBytes must be a positive number, got ${String(options.maxBodyBytes)}`,
+    );
+  }
+  return {
+    ...options,
+    maxBodyBytes,
+    dedupe: options.dedupe === false ? undefined : (options.dedupe ?? memoryDedupeStore()),
+  };
 }
 
 /**
@@ -87,6 +107,27 @@ export async function handleWebhook(
     return json(500, { error: 'The webhook could not be handled' });
   }
   // Remembered as long as a redelivery could still pass the timestamp check, and a little more.
-  await store?.complete(event.id, toleranceMs * 2);
+  // The event was handled: a store that fails to record it is reported, never answered as a
+  // failure (that would make Bettermode deliver it again, and onEvent run again).
+  try {
+    await store?.complete(event.id, toleranceMs * 2);
+  } catch (error) {
+    reportStoreFailure(prepared, error, event.id);
+  }
   return json(200, { status: 'SUCCEEDED' });
+}
+
+function reportStoreFailure(prepared: ReturnType<typeof prepareWebhookHandler>, error: unknown, eventId: string): void {
+  if (prepared.onError) {
+    try {
+      prepared.onError(error, { eventId });
+    } catch {
+      // A reporter that throws must not turn a handled event into a failed delivery.
+    }
+    return;
+  }
+  console.warn(
+    `@bettermode-kit/webhooks: event ${eventId} was handled, but the dedupe store could not record it ` +
+      `(${error instanceof Error ? error.name : typeof error}); a redelivery of it would be handled again`,
+  );
 }

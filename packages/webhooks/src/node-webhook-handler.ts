@@ -1,4 +1,5 @@
 import { handleWebhook, prepareWebhookHandler, type WebhookHandlerOptions } from './handle-webhook';
+import { joinChunks } from './read-limited-body';
 
 /** The parts of `http.IncomingMessage` the handler reads (Express's `req` is one). */
 export interface NodeWebhookRequest extends AsyncIterable<Uint8Array | string> {
@@ -16,11 +17,8 @@ export interface NodeWebhookResponse {
   end(body?: string): unknown;
 }
 
-/** Options of {@link nodeWebhookHandler}. */
-export interface NodeWebhookHandlerOptions extends WebhookHandlerOptions {
-  /** The largest body read; larger ones get 413. @defaultValue 1048576 */
-  maxBodyBytes?: number;
-}
+/** Options of {@link nodeWebhookHandler}: those of every handler. */
+export type NodeWebhookHandlerOptions = WebhookHandlerOptions;
 
 /** The handler was mounted where a body parser had already read the body. */
 export class WebhookConfigurationError extends Error {
@@ -40,7 +38,7 @@ export class WebhookConfigurationError extends Error {
  */
 export function nodeWebhookHandler(options: NodeWebhookHandlerOptions) {
   const prepared = prepareWebhookHandler(options);
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const { maxBodyBytes } = prepared;
   const send = (response: NodeWebhookResponse, status: number, body: string) => {
     response.statusCode = status;
     response.setHeader('content-type', 'application/json');
@@ -67,13 +65,15 @@ export function nodeWebhookHandler(options: NodeWebhookHandlerOptions) {
       } else {
         const chunks: Uint8Array[] = [];
         let size = 0;
+        // Past the limit the rest is read and dropped, not left unread: leaving the loop would
+        // destroy the request, and the sender would see a reset connection instead of the 413.
         for await (const chunk of request) {
           const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
           size += bytes.length;
-          if (size > maxBodyBytes) return send(response, 413, JSON.stringify({ error: 'Payload too large' }));
-          chunks.push(bytes);
+          if (size <= maxBodyBytes) chunks.push(bytes);
         }
-        rawBody = join(chunks, size);
+        if (size > maxBodyBytes) return send(response, 413, JSON.stringify({ error: 'Payload too large' }));
+        rawBody = joinChunks(chunks, size);
       }
       const answer = await handleWebhook(prepared, rawBody, request.headers);
       send(response, answer.status, answer.body);
@@ -88,14 +88,4 @@ export function nodeWebhookHandler(options: NodeWebhookHandlerOptions) {
       );
     }
   };
-}
-
-function join(chunks: Uint8Array[], size: number): Uint8Array {
-  const joined = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return joined;
 }
