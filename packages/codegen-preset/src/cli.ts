@@ -12,20 +12,23 @@ import { collectOperationUsage } from './schema/operation-usage';
 import { printSortedSchema } from './schema/print-sorted-schema';
 import { breaksOperations, compareSchemas, formatReport } from './schema/schema-report';
 import { SchemaToolError } from './schema/schema-tool-error';
-import { withoutUrlCredentials } from '@bettermode-kit/internal';
+import { printable, withoutUrlCredentials } from '@bettermode-kit/internal';
 import { writeFileAtomically } from './schema/write-file-atomically';
 
 const usage = `Usage:
   bettermode-kit codegen [--config codegen.ts]
   bettermode-kit codegen --documents GLOB --output-dir DIR [--schema FILE]
-  bettermode-kit schema pull [--endpoint URL] [--network-domain D] [--out FILE]
-  bettermode-kit schema check --documents GLOB (--against FILE | --endpoint URL [--network-domain D]) [--schema FILE] [--json]
+  bettermode-kit schema pull [--endpoint URL] [--network-domain D] [--out FILE] [--timeout-ms MS]
+  bettermode-kit schema check --documents GLOB (--against FILE | --endpoint URL [--network-domain D]) [--schema FILE] [--json] [--timeout-ms MS]
 
 codegen: typed documents for your operations (with --documents, no config file needed).
 schema pull: Bettermode's schema, introspected (with a guest token) and written sorted.
 schema check: what changed between the schema you generate against (--schema, default the kit's)
   and a newer one, and which of your operations each change touches; exit 1 when a breaking
-  change touches one.`;
+  change touches one.
+--timeout-ms: how long each request to the endpoint may take, its answer included (default 30000).
+Exit codes: 0 done, 1 codegen failed or a breaking change touches your operations, 2 anything else
+(a usage error, an endpoint that cannot be reached, is too slow or does not answer with a schema).`;
 
 /** Runs a command; resolves to the exit code. `out` prints a line. */
 export async function runBettermodeKit(
@@ -49,9 +52,13 @@ export async function runBettermodeKit(
       out: { type: 'string' },
       against: { type: 'string' },
       json: { type: 'boolean' },
+      'timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+  const timeoutMs = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0))
+    throw new SchemaToolError('--timeout-ms takes a whole number of milliseconds above 0');
   if (values.help || !command) {
     out(usage);
     return command ? 0 : 2;
@@ -87,6 +94,7 @@ export async function runBettermodeKit(
       await introspectSchema({
         endpoint,
         ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
       }),
     );
     await writeFileAtomically(target, sdl);
@@ -106,6 +114,7 @@ export async function runBettermodeKit(
             await introspectSchema({
               endpoint: values.endpoint,
               ...(values['network-domain'] ? { networkDomain: values['network-domain'] } : {}),
+              ...(timeoutMs ? { timeoutMs } : {}),
             }),
           )
         : await readFile(resolve(cwd, values.against as string), 'utf8'),
@@ -152,8 +161,17 @@ if (
       process.exitCode = code;
     },
     (error: unknown) => {
-      const known = error instanceof SchemaToolError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(`bettermode-kit: ${known ? (error as Error).message : String(error)}\n`);
+      // Whatever was thrown, one line and exit 2: exit 1 means a failed codegen or a breaking change.
+      const code = (error as { code?: unknown } | null)?.code;
+      const known = error instanceof SchemaToolError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+      const message = known
+        ? (error as Error).message
+        : error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : String(error);
+      // Control characters go (a server's text may carry escape sequences); the lines of a usage stay.
+      const shown = withoutUrlCredentials(message).split('\n').map(printable).join('\n');
+      process.stderr.write(`bettermode-kit: ${shown}\n`);
       process.exitCode = 2;
     },
   );

@@ -44,3 +44,14 @@ test('ending an attempt twice counts once', () => {
   first.failed();
   expect('failed' in limiter.reserve('ada')).toBe(true);
 });
+
+test('memory stays bounded: logins of any length cost a digest, and at most maxBuckets are remembered', () => {
+  const limiter = new LoginRateLimiter({ maxFailures: 5, windowSeconds: 60, lockoutSeconds: 60 });
+  const huge = 'x'.repeat(10 * 1024);
+  for (let index = 0; index < LoginRateLimiter.maxBuckets + 500; index += 1)
+    attempt(limiter, `${huge}${index}`).failed();
+  expect(limiter.trackedBuckets).toBeLessThanOrEqual(LoginRateLimiter.maxBuckets);
+  // A bucket still counts across attempts: five failures lock it.
+  for (let index = 0; index < 4; index += 1) attempt(limiter, `${huge}-again`).failed();
+  expect('succeeded' in limiter.reserve(`${huge}-again`)).toBe(true);
+});

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** How failed logins are throttled. */
 export interface LoginRateLimit {
   /** @defaultValue 5 */
@@ -23,17 +25,28 @@ export interface LoginAttempt {
  * once check at most `maxFailures` passwords.
  */
 export class LoginRateLimiter {
+  /** Buckets kept at most (failures and lockouts each); the oldest are forgotten first. */
+  static readonly maxBuckets = 10_000;
   readonly #failures = new Map<string, number[]>();
   readonly #lockedUntil = new Map<string, number>();
   readonly #inFlight = new Map<string, number>();
+
+  /** How many buckets are remembered (failures and lockouts): bounded by {@link LoginRateLimiter.maxBuckets} each. */
+  get trackedBuckets(): number {
+    return this.#failures.size + this.#lockedUntil.size;
+  }
 
   constructor(
     private readonly limit: LoginRateLimit,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Reserves an attempt for `bucket`, or says how many seconds to wait. */
-  reserve(bucket: string): LoginAttempt | { retryAfterSeconds: number } {
+  /**
+   * Reserves an attempt for `bucket`, or says how many seconds to wait. The bucket is kept as a
+   * digest: a login of any length costs the same few bytes.
+   */
+  reserve(name: string): LoginAttempt | { retryAfterSeconds: number } {
+    const bucket = createHash('sha256').update(name).digest('base64url');
     const now = this.now();
     const until = this.#lockedUntil.get(bucket);
     if (until !== undefined) {
@@ -81,5 +94,15 @@ export class LoginRateLimiter {
     } else {
       this.#failures.set(bucket, recent);
     }
+    forgetOldest(this.#failures);
+    forgetOldest(this.#lockedUntil);
+  }
+}
+
+/** Map order is insertion order: past the cap, the first entries are the oldest. */
+function forgetOldest(map: Map<string, unknown>): void {
+  for (const key of map.keys()) {
+    if (map.size <= LoginRateLimiter.maxBuckets) return;
+    map.delete(key);
   }
 }

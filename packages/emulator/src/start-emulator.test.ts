@@ -366,3 +366,13 @@ test('schemaFile serves another schema version', async () => {
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+test('member sessions are capped like guest sessions: the oldest are dropped first', async () => {
+  const emulator = await startEmulator({ maxMemberSessions: 3 });
+  try {
+    for (let login = 0; login < 5; login += 1) await loginAs(emulator.url, 'bettermodeuser', 'bettermodepassword');
+    expect(emulator.stats().liveSessions).toBe(3);
+  } finally {
+    await emulator.stop();
+  }
+});

@@ -72,6 +72,8 @@ export interface EmulatorOptions {
   refreshReuseGraceSeconds?: number;
   /** Guest sessions kept at most; the oldest are dropped first. @defaultValue 10000 */
   maxGuestSessions?: number;
+  /** Member and app sessions kept at most (every login opens one); the oldest are dropped first. @defaultValue 10000 */
+  maxMemberSessions?: number;
   /** Delay before each GraphQL request is answered. @defaultValue 0 */
   latencyMs?: number;
   /** HS256 key for access tokens, at least 32 bytes. @defaultValue random per start */
@@ -217,13 +219,20 @@ function checkOptions(options: EmulatorOptions) {
     clockToleranceSeconds: options.clockToleranceSeconds ?? 0,
     refreshReuseGraceSeconds: options.refreshReuseGraceSeconds ?? 30,
     maxGuestSessions: options.maxGuestSessions ?? 10_000,
+    maxMemberSessions: options.maxMemberSessions ?? 10_000,
     latencyMs: options.latencyMs ?? 0,
     maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
   };
   if (!Number.isInteger(settings.port) || settings.port < 0 || settings.port > 65535) {
     throw new Error(`${packageName}: port must be an integer from 0 to 65535, got ${String(options.port)}`);
   }
-  for (const key of ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'maxBodyBytes', 'maxGuestSessions'] as const) {
+  for (const key of [
+    'accessTokenTtlSeconds',
+    'refreshTokenTtlSeconds',
+    'maxBodyBytes',
+    'maxGuestSessions',
+    'maxMemberSessions',
+  ] as const) {
     if (!Number.isFinite(settings[key]) || settings[key] <= 0) {
       throw new Error(`${packageName}: ${key} must be a positive number, got ${String(options[key])}`);
     }

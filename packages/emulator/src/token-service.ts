@@ -44,6 +44,8 @@ export interface TokenLifetimes {
   refreshReuseGraceSeconds: number;
   /** Guest sessions kept at most; the oldest are dropped first. */
   maxGuestSessions: number;
+  /** Member and app sessions kept at most; the oldest are dropped first. */
+  maxMemberSessions: number;
 }
 
 interface SessionRecord {
@@ -145,7 +147,7 @@ export class TokenService {
     if (owner.guest) {
       this.#guestSessions += 1;
       this.#capGuests();
-    }
+    } else this.#capMembers();
     const refreshToken = this.#issueRefreshToken(sessionId, options.ttlSeconds);
     return { sessionId, owner, refreshToken, accessToken: await sign(owner, sessionId) };
   }
@@ -225,6 +227,15 @@ export class TokenService {
     this.#lastSweep = now;
     for (const [sessionId, session] of this.#sessions)
       if (session.expiresAt > 0 && session.expiresAt <= now) this.revokeSession(sessionId);
+  }
+
+  #capMembers(): void {
+    const members = () => this.#sessions.size - this.#guestSessions;
+    if (members() <= this.lifetimes.maxMemberSessions) return;
+    for (const [sessionId, session] of this.#sessions) {
+      if (members() <= this.lifetimes.maxMemberSessions) break;
+      if (!session.owner.guest) this.revokeSession(sessionId);
+    }
   }
 
   #capGuests(): void {

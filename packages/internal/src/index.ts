@@ -1,1 +1,2 @@
+export { printable } from './printable';
 export { withoutUrlCredentials } from './without-url-credentials';
