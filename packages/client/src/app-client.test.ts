@@ -55,6 +55,23 @@ describe.each(transports)('createBettermodeAppClient against the emulator (%s)',
     }
   });
 
+  test("asMember('bot') (or any id that is not a member's) never acts as the app's bot, also after a bot query", async () => {
+    const client = app();
+    try {
+      await client.query(AuthMemberDocument, {});
+      for (const id of ['bot', 'member:bot', '%62ot']) {
+        const error = await client
+          .asMember(id)
+          .query(AuthMemberDocument, {})
+          .catch((caught: unknown) => caught);
+        expect((error as BettermodeError).code).toBe('NOT_FOUND');
+      }
+      expect((await client.query(AuthMemberDocument, {})).authMember.username).toBe('emulator-app-bot');
+    } finally {
+      client.close();
+    }
+  });
+
   test('operations go to the gatewayUrl the token came with', async () => {
     const proxy = await startFaultProxy(emulator.url);
     const client = app({ endpoint: proxy.url });
@@ -154,4 +171,32 @@ test('misconfiguration throws at once', () => {
     /^@bettermode-kit\/client: clientSecret is required/,
   );
   expect(() => createBettermodeAppClient({ ...credentials }).asMember('')).toThrow(/asMember\(\) needs a member id/);
+});
+
+test('member views are bounded (maxMemberViews): the least recently used idle one is dropped with its token, and built again when used', async () => {
+  const members = ['alpha', 'bravo', 'charlie'].map((name, index) => ({
+    id: `${name}00000`.slice(0, 10),
+    username: name,
+    email: `${name}@example.com`,
+    password: `password-${index}`,
+    name,
+    role: 'member' as const,
+  }));
+  const emulator = await startEmulator({ members });
+  const app = createBettermodeAppClient({ endpoint: emulator.url, ...credentials, maxMemberViews: 2 });
+  try {
+    const [alpha, bravo, charlie] = members.map((member) => app.asMember(member.id));
+    for (const view of [alpha, bravo, charlie]) await view?.query(AuthMemberDocument, {});
+    expect(emulator.stats().byField.limitedToken).toBe(3);
+    // charlie is the most recent: its token is still cached.
+    await charlie?.query(AuthMemberDocument, {});
+    expect(emulator.stats().byField.limitedToken).toBe(3);
+    // alpha was dropped past the bound: the same handle builds its view again, with a new mint.
+    expect((await alpha?.query(AuthMemberDocument, {}))?.authMember.username).toBe('alpha');
+    expect(emulator.stats().byField.limitedToken).toBe(4);
+    expect(() => createBettermodeAppClient({ ...credentials, maxMemberViews: 0 })).toThrow(/maxMemberViews/);
+  } finally {
+    app.close();
+    await emulator.stop();
+  }
 });

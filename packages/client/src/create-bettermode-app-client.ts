@@ -24,10 +24,18 @@ export interface BettermodeAppClientOptions extends CommonClientOptions {
   networkId: string;
   /**
    * Where the app tokens are kept, one entry per (network, member); holders that share these
-   * storages mint once per expiry between them. E.g. `(key) => redisStorage({ url, key })`.
+   * storages mint once per expiry between them. E.g. `redisTokenStorage({ url })` from
+   * `@bettermode-kit/redis-storage`, whose views all share two connections. A `close()` on it is
+   * called by the app client's `close()`.
    * @defaultValue an in-memory storage per key
    */
-  tokenStorage?: ((key: string) => SessionStorage) | undefined;
+  tokenStorage?: (((key: string) => SessionStorage) & { close?: () => unknown }) | undefined;
+  /**
+   * Member views kept at most. Past it, the least recently used view with nothing pending is
+   * dropped with its cached token (the next call through it builds it again); a view an urql
+   * Client was made on is kept. @defaultValue 1000
+   */
+  maxMemberViews?: number | undefined;
   /** Allow running where `window` or `document` exist (a browser), which would expose the secret. @defaultValue false */
   dangerouslyAllowBrowser?: boolean | undefined;
 }
@@ -71,12 +79,22 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
       throw new TypeError(`${packageName}: ${key} is required`);
   }
   const settings = checkCommonOptions(options);
+  const maxMemberViews = options.maxMemberViews ?? 1000;
+  if (!Number.isInteger(maxMemberViews) || maxMemberViews < 1)
+    throw new TypeError(`${packageName}: maxMemberViews must be a whole number of at least 1`);
   const transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport();
   const defaultStorages = new Map<string, SessionStorage>();
   const storageFor =
     options.tokenStorage ??
     ((key: string) =>
       defaultStorages.get(key) ?? (defaultStorages.set(key, memoryStorage()).get(key) as SessionStorage));
+
+  // The bot and the members never share a key, whatever a member id says (`asMember('bot')`
+  // must not act as the app's admin bot); each part is encoded so no two ids meet in one key.
+  const storageKey = (memberId: string | undefined) =>
+    `app:${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.networkId)}:${
+      memberId === undefined ? 'bot' : `member:${encodeURIComponent(memberId)}`
+    }`;
 
   const view = (memberId: string | undefined): ClientCore => {
     const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
@@ -90,8 +108,13 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
       networkId: options.networkId,
       memberId,
     });
-    const storage = storageFor(`app:${options.clientId}:${options.networkId}:${memberId ?? 'bot'}`);
-    const machine = new SessionMachine({ storage, api, clock });
+    const storage = storageFor(storageKey(memberId));
+    const machine = new SessionMachine({
+      storage,
+      api,
+      clock,
+      community: `${settings.endpoint} networkId:${options.networkId} app:${options.clientId}`,
+    });
     return createClientCore({
       ...settings,
       machine,
@@ -103,8 +126,32 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
   };
 
   const bot = view(undefined);
+  /** Member views, least recently used first. */
   const members = new Map<string, ClientCore>();
+  /** Views an urql Client was made on: never dropped, since that Client holds them. */
+  const pinned = new Set<string>();
   let closed = false;
+
+  const viewFor = (memberId: string): ClientCore => {
+    let member = members.get(memberId);
+    if (member) {
+      members.delete(memberId);
+      members.set(memberId, member);
+      return member;
+    }
+    member = view(memberId);
+    if (closed) member.close();
+    members.set(memberId, member);
+    for (const [id, each] of members) {
+      if (members.size <= maxMemberViews) break;
+      if (id === memberId || pinned.has(id) || !each.idle()) continue;
+      each.close();
+      members.delete(id);
+      defaultStorages.delete(storageKey(id));
+    }
+    return member;
+  };
+
   // The operations of a view, with what createUrqlClient needs (kept off the public type).
   const operationsOf = (core: ClientCore): BettermodeOperations =>
     ({ [clientInternals]: core[clientInternals], query: core.query, mutate: core.mutate }) as BettermodeOperations;
@@ -113,19 +160,22 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
     asMember(memberId) {
       if (typeof memberId !== 'string' || memberId.trim() === '')
         throw new TypeError(`${packageName}: asMember() needs a member id`);
-      let member = members.get(memberId);
-      if (!member) {
-        member = view(memberId);
-        if (closed) member.close();
-        members.set(memberId, member);
-      }
-      return operationsOf(member);
+      // A handle, not the view: a view dropped past maxMemberViews is built again at the next call.
+      return {
+        query: (document, variables, callOptions) => viewFor(memberId).query(document, variables, callOptions),
+        mutate: (document, variables, callOptions) => viewFor(memberId).mutate(document, variables, callOptions),
+        get [clientInternals]() {
+          pinned.add(memberId);
+          return viewFor(memberId)[clientInternals];
+        },
+      } as BettermodeOperations;
     },
     close() {
       closed = true;
       bot.close();
       for (const member of members.values()) member.close();
       transport.close();
+      void Promise.resolve(options.tokenStorage?.close?.()).catch(() => undefined);
     },
   };
 }

@@ -84,6 +84,7 @@ export function createBettermodeClient(options: BettermodeClientOptions): Better
   });
   const machine: SessionMachine = new SessionMachine({
     storage: options.storage ?? memoryStorage(),
+    community: `${settings.endpoint} ${options.networkId ? `networkId:${options.networkId}` : options.networkDomain}`,
     api,
     clock,
     onChange: options.onSessionChange,

@@ -19,6 +19,8 @@ export interface BettermodeErrorDetails {
   cause?: unknown;
   /** Values (a password, the current tokens) to cut out besides anything JWT-shaped. */
   secrets?: readonly string[] | undefined;
+  /** What the answer's `data` held beside its errors (a mutation whose first field ran). */
+  data?: unknown;
 }
 
 /**
@@ -32,6 +34,12 @@ export class BettermodeError extends Error {
   readonly code: string;
   readonly status: number | undefined;
   readonly graphQLErrors: readonly BettermodeGraphQLError[];
+  /**
+   * The answer's `data` beside its errors, redacted like the rest, when it had any: a mutation
+   * whose first field ran and whose second was refused is never sent again, so what it did is
+   * here. Left out of `JSON.stringify`.
+   */
+  readonly data: unknown;
 
   constructor(message: string, details: BettermodeErrorDetails) {
     const secrets = details.secrets ?? [];
@@ -41,6 +49,7 @@ export class BettermodeError extends Error {
     );
     this.code = details.code;
     this.status = details.status;
+    this.data = details.data == null ? undefined : redactValue(details.data, secrets);
     this.graphQLErrors = (details.graphQLErrors ?? []).map((error) => ({
       message: redact(String(error.message), secrets),
       ...(error.path ? { path: [...error.path] } : {}),

@@ -7,6 +7,8 @@ export const ClientErrorCode = {
   SessionExpired: 'SESSION_EXPIRED',
   GraphQL: 'GRAPHQL_ERROR',
   ClientClosed: 'CLIENT_CLOSED',
+  /** The storage holds the session of another community (another endpoint or network). */
+  StorageConflict: 'STORAGE_CONFLICT',
 } as const;
 
 /** Codes the Bettermode API (and its emulator) put in `extensions.code`. */

@@ -96,12 +96,25 @@ export function isUnauthorized(error: BettermodeGraphQLError | undefined): boole
   );
 }
 
-/** The typed error for a GraphQL result's first error. */
-export function errorFromAnswer(answer: GraphqlAnswer, secrets: readonly string[] = []): BettermodeError {
+/**
+ * The typed error for a GraphQL result's first error; with `data`, the answer's data rides on it
+ * (operations only: a token call's data may hold a new refresh token no secret list names).
+ */
+export function errorFromAnswer(
+  answer: GraphqlAnswer,
+  secrets: readonly string[] = [],
+  data?: unknown,
+): BettermodeError {
   const errors = answer.errors ?? [];
   const first = errors[0];
   const code = first?.extensions?.code === undefined ? undefined : String(first.extensions.code);
-  const details = { code: code ?? ClientErrorCode.GraphQL, status: answer.status, graphQLErrors: errors, secrets };
+  const details = {
+    code: code ?? ClientErrorCode.GraphQL,
+    status: answer.status,
+    graphQLErrors: errors,
+    secrets,
+    data,
+  };
   if (errors.some(isUnauthorized))
     return new UnauthorizedError('Unauthorized', { ...details, code: ApiErrorCode.Unauthorized });
   if (code === ApiErrorCode.InvalidCredentials)

@@ -69,6 +69,8 @@ export interface ClientCore extends BettermodeOperations {
   readonly [clientInternals]: ClientInternals;
   /** Gives `work` the client's deadline and settles it at `close()`. */
   track<T>(work: Promise<T>): Promise<T>;
+  /** Whether nothing of it is pending: it can be dropped without failing anyone's work. */
+  idle(): boolean;
   close(): void;
 }
 
@@ -103,10 +105,18 @@ export function createClientCore({
   onResult,
   onClose,
 }: ClientCoreOptions): ClientCore {
-  const executor = createOperationExecutor({ machine, transport, clock, timeoutMs: requestTimeoutMs, retry, onResult });
   // With retries, a promise may also wait out rate limits: the backstop grows with the attempts.
   const deadlineMs =
     requestTimeoutMs * deadlineInTimeouts + (retry ? (retry.attempts ?? 3) * (retry.maxDelayMs ?? 30_000) : 0);
+  const executor = createOperationExecutor({
+    machine,
+    transport,
+    clock,
+    timeoutMs: requestTimeoutMs,
+    deadlineMs,
+    retry,
+    onResult,
+  });
   const pending = new PendingWork(
     deadlineMs,
     () => new TimeoutError(`${packageName}: no answer within ${deadlineMs} ms`, { code: ClientErrorCode.Timeout }),
@@ -134,7 +144,8 @@ export function createClientCore({
       if (settled === null) throw clientClosedError();
       if (settled.failure) throw settled.failure;
       const { answer } = settled;
-      if (answer.errors?.length) throw errorFromAnswer(answer, [...machine.secrets(), ...variableSecrets(variables)]);
+      if (answer.errors?.length)
+        throw errorFromAnswer(answer, [...machine.secrets(), ...variableSecrets(variables)], answer.data);
       return dataOf(answer.data) as Data;
     });
   }
@@ -144,6 +155,7 @@ export function createClientCore({
     query: (document, variables, options) => run('query', document, variables, options),
     mutate: (document, variables, options) => run('mutation', document, variables, options),
     track: (work) => (machine.closed ? Promise.reject(clientClosedError()) : pending.add(work)),
+    idle: () => pending.size === 0,
     close() {
       if (machine.closed) return;
       machine.close();

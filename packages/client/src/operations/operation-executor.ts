@@ -17,6 +17,7 @@ import {
 } from '../http/graphql-answer';
 import { postGraphql } from '../http/post-graphql';
 import type { OperationKind } from './operation-kind';
+import { ApiErrorCode } from '../errors/error-codes';
 import { packageName } from '../errors/package-name';
 import type { SessionClock } from '../session/session-clock';
 import type { SessionMachine } from '../session/session-machine';
@@ -62,6 +63,8 @@ export interface OperationExecutorOptions {
   transport: Transport;
   clock: SessionClock;
   timeoutMs: number;
+  /** Every operation settles within this, from the call (the client's promise deadline). */
+  deadlineMs: number;
   retry?: RetryOptions | undefined;
   onResult?: ((info: ResultInfo) => void) | undefined;
 }
@@ -88,12 +91,14 @@ export function createOperationExecutor({
   transport,
   clock,
   timeoutMs,
+  deadlineMs,
   retry,
   onResult,
 }: OperationExecutorOptions) {
   const attempts = retry ? (retry.attempts ?? 3) : 0;
   const maxDelayMs = retry?.maxDelayMs ?? 30_000;
   const waits = new Set<() => void>();
+  /** Until when nothing is sent: the wait the API named in a rate-limit refusal. */
   let pausedUntil = 0;
   let hookFailed = false;
 
@@ -105,7 +110,8 @@ export function createOperationExecutor({
         waits.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      // setTimeout fires at once past 2^31 - 1 ms; no wait here is meant to be that long.
+      const timer = setTimeout(done, Math.min(ms, maxTimerMs));
       waits.add(done);
     });
 
@@ -123,13 +129,19 @@ export function createOperationExecutor({
 
   async function execute(request: OperationRequest): Promise<OperationOutcome> {
     const { ticket } = request;
+    // The latest moment a send may start and still be answered before the caller's deadline.
+    const lastSendAt = Date.now() + deadlineMs - timeoutMs;
     try {
       const body = requestBody(request);
       const retriable = attempts > 0 && (request.kind === 'query' || request.idempotent === true);
       for (let attempt = 0, authRetried = false; ;) {
         if (machine.closed) throw clientClosedError();
-        // After a rate-limit refusal, nothing is sent before the wait the API named.
-        if (pausedUntil > Date.now()) await wait(pausedUntil - Date.now());
+        // After a rate-limit refusal, nothing is sent before the wait the API named; a wait that
+        // ends past this operation's deadline fails it now, as what it is, not later as a timeout.
+        if (pausedUntil > Date.now()) {
+          if (pausedUntil > lastSendAt) return { failure: pausedError(pausedUntil - Date.now()) };
+          await wait(pausedUntil - Date.now());
+        }
         let session = machine.usable();
         if (session === null) {
           await machine.prepare();
@@ -156,7 +168,8 @@ export function createOperationExecutor({
         if (refused && !authRetried) {
           authRetried = true;
           await machine.recover(generation);
-          continue;
+          // A mutation whose answer holds data ran at least in part: sent again, it would run twice.
+          if (!(request.kind === 'mutation' && ranInPart(answer))) continue;
         }
         if (retriable && attempt < attempts) {
           const rateLimited =
@@ -166,10 +179,12 @@ export function createOperationExecutor({
                 ? (errorFromAnswer(answer) as RateLimitedError)
                 : undefined;
           if (rateLimited || isTransient(failure)) {
+            if (rateLimited?.retryAfterMs !== undefined) {
+              // A day at most: Bettermode's longest window; a longer wait is no reason to stop for years.
+              pausedUntil = Math.max(pausedUntil, Date.now() + Math.min(rateLimited.retryAfterMs, longestPauseMs));
+              if (pausedUntil > lastSendAt) return { failure: rateLimited };
+            } else await wait(Math.random() * Math.min(maxDelayMs, backoffBaseMs * 2 ** (attempt + 1)));
             attempt += 1;
-            if (rateLimited?.retryAfterMs !== undefined)
-              pausedUntil = Math.max(pausedUntil, Date.now() + rateLimited.retryAfterMs);
-            else await wait(Math.random() * Math.min(maxDelayMs, backoffBaseMs * 2 ** attempt));
             continue;
           }
         }
@@ -190,6 +205,27 @@ export function createOperationExecutor({
       for (const done of [...waits]) done();
     },
   };
+}
+
+/** The longest a timer waits (2^31 - 1 ms); a longer delay would fire at once. */
+const maxTimerMs = 2_147_483_647;
+/** The longest pause a rate-limit refusal makes: Bettermode's daily window. */
+const longestPauseMs = 24 * 60 * 60 * 1000;
+
+/** Whether a GraphQL answer holds data for at least one field: the operation ran at least in part. */
+function ranInPart(answer: GraphqlAnswer | undefined): boolean {
+  const data = answer?.data;
+  if (data == null) return false;
+  for (const key in data) if (data[key] != null) return true;
+  return false;
+}
+
+/** The refusal for an operation that would wait past its deadline behind a rate-limit pause. */
+function pausedError(retryAfterMs: number): RateLimitedError {
+  return new RateLimitedError("Rate limited: the wait Bettermode named ends after this operation's deadline", {
+    code: ApiErrorCode.RateLimited,
+    retryAfterMs,
+  });
 }
 
 /** No answer, or a gateway's: worth another attempt. */

@@ -1,10 +1,20 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
-import { AuthMemberDocument, LogoutNetworkDocument } from '@bettermode-kit/operations';
+import { AuthMemberDocument, LogoutNetworkDocument, NetworkPublicInfoDocument } from '@bettermode-kit/operations';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createBettermodeClient, HttpError, memoryStorage, NetworkError, RateLimitedError } from '../index';
+import {
+  createBettermodeClient,
+  HttpError,
+  memoryStorage,
+  NetworkError,
+  RateLimitedError,
+  UnauthorizedError,
+} from '../index';
 import { createBettermodeAppClient } from '../node';
 import { distinct } from '../test-support/distinct';
 import { startFaultProxy } from '../test-support/fault-proxy';
+import { createUrqlClient } from '../urql';
 
 const credentials = { clientId: 'emulator-app', clientSecret: 'emulator-app-secret', networkId: 'NtT0FkLxxi' };
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -143,5 +153,89 @@ describe.each([
     await expect(once.query(AuthMemberDocument, distinct(2))).rejects.toBeInstanceOf(errorClass);
     expect(proxy.faultsServed() - sent).toBeGreaterThanOrEqual(1);
     expect(proxy.faultsServed() - sent).toBeLessThanOrEqual(fault === 'reset' ? 2 : 1);
+  });
+});
+
+describe('waits the API names that outlast the operation', () => {
+  async function throughProxy(options: { retry?: { attempts?: number; maxDelayMs?: number } } = {}) {
+    const emulator = await startEmulator();
+    const proxy = await startFaultProxy(emulator.url);
+    const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, ...options });
+    cleanups.push(
+      () => emulator.stop(),
+      () => proxy.stop(),
+      () => bm.close(),
+    );
+    return { emulator, proxy, bm };
+  }
+
+  test('Retry-After: 99999999 with retry on: RateLimitedError at once, sent once, no timer overflow', async () => {
+    const { proxy, bm } = await throughProxy({ retry: { attempts: 3 } });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    cleanups.push(() => void process.off('warning', onWarning));
+    await bm.query(NetworkPublicInfoDocument, {});
+    proxy.setFault('auth-member-429-forever');
+    const error = await bm.query(AuthMemberDocument, {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterMs).toBe(99_999_999_000);
+    expect(proxy.arrivalsOf('AuthMember')).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.filter((name) => name === 'TimeoutOverflowWarning')).toEqual([]);
+  });
+
+  test('a pause past the deadline fails what waits behind it at once as RateLimitedError, and sends none of it', async () => {
+    const { proxy, bm } = await throughProxy({ retry: { attempts: 3 } });
+    await bm.query(NetworkPublicInfoDocument, {});
+    proxy.setFault('auth-member-429-forever');
+    await bm.query(AuthMemberDocument, {}).catch(() => undefined);
+    const queued = await Promise.allSettled([
+      bm.query(NetworkPublicInfoDocument, distinct(1)),
+      bm.mutate(LogoutNetworkDocument, { input: { sessionId: 'unrelated' } }),
+    ]);
+    for (const outcome of queued) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(RateLimitedError);
+    }
+    expect(proxy.arrivalsOf('NetworkPublicInfo')).toBe(1);
+    expect(proxy.arrivalsOf('LogoutNetwork')).toBe(0);
+  });
+});
+
+describe('a mutation that partly ran', () => {
+  const twoFields = parse('mutation TwoFields { first { ok } second { ok } }') as TypedDocumentNode<
+    { first: { ok: boolean } | null; second: { ok: boolean } | null },
+    Record<string, never>
+  >;
+
+  async function partly() {
+    const emulator = await startEmulator();
+    const proxy = await startFaultProxy(emulator.url);
+    const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain });
+    cleanups.push(
+      () => emulator.stop(),
+      () => proxy.stop(),
+      () => bm.close(),
+    );
+    await bm.login({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' });
+    proxy.setFault('mutation-partial-unauthorized');
+    return { proxy, bm };
+  }
+
+  test('data for one field and a field-level Unauthorized: sent once, never resent; the error carries the data', async () => {
+    const { proxy, bm } = await partly();
+    const error = await bm.mutate(twoFields, {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect((error as UnauthorizedError).data).toEqual({ first: { ok: true }, second: null });
+    expect(proxy.arrivalsOf('TwoFields')).toBe(1);
+  });
+
+  test('through urql: one send, the data and the error in one result', async () => {
+    const { proxy, bm } = await partly();
+    const result = await createUrqlClient(bm).mutation(twoFields, {}).toPromise();
+    expect(result.data).toEqual({ first: { ok: true }, second: null });
+    expect(result.error?.graphQLErrors[0]?.message).toBe('Unauthorized');
+    expect(proxy.arrivalsOf('TwoFields')).toBe(1);
   });
 });

@@ -19,6 +19,11 @@ import type { TokenApi } from './token-api';
 /** What the machine works with. */
 export interface SessionMachineOptions {
   storage: SessionStorage;
+  /**
+   * The community this holder's sessions belong to (endpoint and network, or app and network):
+   * stored with every session, and compared with what the storage holds.
+   */
+  community: string;
   api: TokenApi;
   clock: SessionClock;
   onChange?: SessionChangeListener | undefined;
@@ -46,6 +51,8 @@ export interface SessionMachineOptions {
  * 6. A member session that nobody will hold any more (replaced by a login, or lost a race) is
  *    logged out on the server.
  * 7. After `close()` nothing is written and every queued transition fails with CLIENT_CLOSED.
+ * 8. A stored session of another community is never adopted, sent or written over: every
+ *    transition fails with STORAGE_CONFLICT until the storage holds this community's again.
  */
 export class SessionMachine {
   #session: StoredSession | null = null;
@@ -62,13 +69,19 @@ export class SessionMachine {
   #storageDown = false;
   #unsubscribe: (() => void) | undefined;
   readonly #warned = new Set<string>();
+  /** The community of a stored session this holder must not touch (rule 8). */
+  #foreign: string | null = null;
   readonly #storage: SessionStorage;
+  readonly #community: string;
   readonly #api: TokenApi;
   readonly #clock: SessionClock;
   readonly #onChange: SessionChangeListener | undefined;
 
   constructor(options: SessionMachineOptions) {
     this.#storage = options.storage;
+    this.#community = options.community;
+    // A storage whose key was not chosen keys its entry by the community (a default Redis key).
+    options.storage.useCommunity?.(options.community);
     this.#api = options.api;
     this.#clock = options.clock;
     this.#onChange = options.onChange;
@@ -136,7 +149,10 @@ export class SessionMachine {
     const run = this.#queue.then(async () => {
       if (this.#closed) throw clientClosedError();
       try {
-        return await work();
+        const result = await work();
+        // Rule 8: whatever the transition was, a foreign session in the store stops it here.
+        if (this.#foreign !== null) throw this.#conflictError();
+        return result;
       } finally {
         this.#notify();
       }
@@ -157,20 +173,24 @@ export class SessionMachine {
 
   async #prepare(): Promise<void> {
     await this.#load();
+    this.#own();
     if (this.usable()) return;
     // Rule 4: whatever was read before, read again once the lease is ours: a peer may have
     // refreshed while this holder waited for it.
     await this.#withLease(async () => {
       await this.#sync(true);
+      this.#own();
       if (!this.usable()) await this.#renew();
     });
   }
 
   async #recover(generation: number): Promise<void> {
     await this.#load();
+    this.#own();
     if (generation !== this.#generation) return;
     await this.#withLease(async () => {
       await this.#sync(true);
+      this.#own();
       if (generation === this.#generation) await this.#renew();
     });
   }
@@ -211,6 +231,7 @@ export class SessionMachine {
     await this.#load();
     return this.#withLease(async () => {
       await this.#sync(true);
+      this.#own();
       if (!this.usable()) await this.#renew().catch(ignoreSessionExpired);
       if (!this.#session) await this.#commit(await this.#api.start(), 'guest');
       const replaced: StoredSession[] = [];
@@ -238,6 +259,7 @@ export class SessionMachine {
     await this.#load();
     await this.#withLease(async () => {
       await this.#sync(true);
+      this.#own();
       const session = this.#session;
       if (session?.kind !== 'member') return;
       let failure: unknown;
@@ -254,25 +276,36 @@ export class SessionMachine {
     });
   }
 
-  /** Ends a member session on the server, with a fresh token of it if its own is due. */
+  /**
+   * Ends a member session on the server, with a fresh token of it if its own is due. A refusal of
+   * the token sent proves nothing by itself (it may have expired on the way): the logout is sent
+   * once more with a fresh token, and only a refusal of that one, or of the refresh, means the
+   * session had already ended.
+   */
   async #revoke(session: StoredSession): Promise<void> {
     if (!session.sessionId) return;
     let bearer = session.accessToken;
-    if (this.#clock.isDue(session)) {
+    let fresh = false;
+    const refreshed = async (): Promise<boolean> => {
       try {
         bearer = (await this.#api.refresh(session.refreshToken)).accessToken;
+        fresh = true;
+        return true;
       } catch (error) {
-        if (error instanceof UnauthorizedError) return; // already ended
+        if (error instanceof UnauthorizedError) return false; // the session had ended already
         throw error;
       }
-    }
-    try {
-      await this.#api.logout(session.sessionId, bearer);
-    } catch (error) {
-      // Unauthorized or not found: the session is gone already, which is what was asked.
-      if (error instanceof UnauthorizedError || (error instanceof BettermodeError && error.code === 'NOT_FOUND'))
+    };
+    if (this.#clock.isDue(session) && !(await refreshed())) return;
+    for (;;) {
+      try {
+        await this.#api.logout(session.sessionId, bearer);
         return;
-      throw error;
+      } catch (error) {
+        if (error instanceof BettermodeError && error.code === 'NOT_FOUND') return; // gone already
+        if (!(error instanceof UnauthorizedError)) throw error;
+        if (fresh || !(await refreshed())) return;
+      }
     }
   }
 
@@ -319,6 +352,15 @@ export class SessionMachine {
       entry = await this.#storage.read();
     } catch (error) {
       this.#storageFailed(error);
+      // A lost read keeps the session in memory, and writes it back where the storage still takes
+      // writes (a session file that something truncated): one holder's write heals it for all.
+      if (this.#session !== null && !this.#closed && this.#foreign === null) {
+        const written = await this.#write(this.#session, this.#lastReason);
+        if (typeof written === 'number') {
+          this.#version = written;
+          this.#unsaved = false;
+        }
+      }
       return false;
     }
     this.#storageWorks();
@@ -343,6 +385,15 @@ export class SessionMachine {
 
   #adopt(entry: StoredEntry, notify: boolean): void {
     const parsed = parseStoredValue(entry.value);
+    // Rule 8: another community's session is left as it is, unread and unsent.
+    if (parsed !== 'invalid' && parsed.community !== null && parsed.community !== this.#community) {
+      this.#foreign = parsed.community;
+      this.#version = entry.version;
+      this.#unsaved = false;
+      if (this.#session !== null) this.#apply(null, entry.version, 'logout', notify);
+      return;
+    }
+    this.#foreign = null;
     if (parsed === 'invalid') this.#warnOnce('invalid', 'the stored session is not valid; starting without one');
     const session = parsed === 'invalid' ? null : parsed.session;
     this.#unsaved = false;
@@ -390,10 +441,11 @@ export class SessionMachine {
 
   /** The new version; null when another holder wrote first; undefined when the storage failed (kept in memory). */
   async #write(next: StoredSession | null, reason: SessionChangeReason): Promise<number | null | undefined> {
-    // Rule 7: nothing is written after close().
+    // Rule 7: nothing is written after close(); rule 8: nor over another community's session.
     if (this.#closed) throw clientClosedError();
+    if (this.#foreign !== null) throw this.#conflictError();
     try {
-      const written = await this.#storage.write(serializeSession(next, reason), this.#version);
+      const written = await this.#storage.write(serializeSession(next, reason, this.#community), this.#version);
       this.#storageWorks();
       return written;
     } catch (error) {
@@ -448,6 +500,19 @@ export class SessionMachine {
         );
       }
     }
+  }
+
+  /** Rule 8: stops a transition before it sends anything when the store holds another community's session. */
+  #own(): void {
+    if (this.#foreign !== null) throw this.#conflictError();
+  }
+
+  #conflictError(): BettermodeError {
+    return new BettermodeError(
+      `The session storage holds a session of another community (${this.#foreign}), not of ${this.#community}: ` +
+        'give each community a storage (or key) of its own',
+      { code: ClientErrorCode.StorageConflict },
+    );
   }
 
   #warnOnce(key: string, message: string): void {

@@ -84,17 +84,37 @@ describe('SessionClock', () => {
 describe('stored values', () => {
   test('round trip, with the reason; anything else is invalid', () => {
     const stored = storedSessionFrom(tokenFields('x.y.z'), 'guest');
-    expect(parseStoredValue(serializeSession(stored, 'guest'))).toEqual({ session: stored, reason: 'guest' });
-    expect(parseStoredValue(serializeSession(null, 'logout'))).toEqual({ session: null, reason: 'logout' });
-    expect(parseStoredValue(null)).toEqual({ session: null, reason: 'logout' });
+    const community = 'https://api.bettermode.com community.bettermode.io';
+    expect(parseStoredValue(serializeSession(stored, 'guest', community))).toEqual({
+      session: stored,
+      reason: 'guest',
+      community,
+    });
+    expect(parseStoredValue(serializeSession(null, 'logout', community))).toEqual({
+      session: null,
+      reason: 'logout',
+      community,
+    });
+    expect(parseStoredValue(null)).toEqual({ session: null, reason: 'logout', community: null });
     for (const text of [
       '{',
       'null',
       '{"v":2}',
       '{"v":1,"reason":"login","session":null}',
       '{"v":2,"reason":"login","session":{"kind":"member"}}',
+      '{"v":3,"reason":"login","session":null}',
     ]) {
       expect(parseStoredValue(text)).toBe('invalid');
     }
   });
+});
+
+test('an endpoint in a stored member or guest session is dropped; only an app session keeps its gateway', () => {
+  const community = 'https://api.bettermode.com community.bettermode.io';
+  const member = { ...storedSessionFrom(tokenFields('x.y.z'), 'member'), endpoint: 'https://attacker.example/graphql' };
+  const parsed = parseStoredValue(serializeSession(member, 'login', community));
+  expect(parsed !== 'invalid' && parsed.session?.endpoint).toBeUndefined();
+  const app = { ...member, kind: 'app' as const, endpoint: 'https://gateway.example/graphql' };
+  const parsedApp = parseStoredValue(serializeSession(app, 'login', community));
+  expect(parsedApp !== 'invalid' && parsedApp.session?.endpoint).toBe('https://gateway.example/graphql');
 });

@@ -43,11 +43,24 @@ export interface StoredSession {
   endpoint?: string;
 }
 
-/** What a storage holds: the session (null after a logout) and why it was last changed. */
+/**
+ * What a storage holds: the session (null after a logout), why it was last changed, and the
+ * community it belongs to (the endpoint and network of the holder that wrote it), so a holder for
+ * another community never sends its tokens nor writes over it.
+ */
 interface Envelope {
-  v: 2;
+  v: 3;
   reason: SessionChangeReason;
   session: StoredSession | null;
+  community: string;
+}
+
+/** What a stored value says. */
+export interface StoredValue {
+  session: StoredSession | null;
+  reason: SessionChangeReason;
+  /** The community it belongs to; null for no value at all. */
+  community: string | null;
 }
 
 /**
@@ -121,17 +134,19 @@ export function toSession(stored: StoredSession, offsetMs = 0): Session {
   };
 }
 
-/** The text a storage keeps for a session change. */
-export function serializeSession(session: StoredSession | null, reason: SessionChangeReason): string {
-  const envelope: Envelope = { v: 2, reason, session };
+/** The text a storage keeps for a session change of `community`. */
+export function serializeSession(
+  session: StoredSession | null,
+  reason: SessionChangeReason,
+  community: string,
+): string {
+  const envelope: Envelope = { v: 3, reason, session, community };
   return JSON.stringify(envelope);
 }
 
 /** Parses what a storage holds; `invalid` for anything that is not a stored session. */
-export function parseStoredValue(
-  text: string | null,
-): { session: StoredSession | null; reason: SessionChangeReason } | 'invalid' {
-  if (text === null) return { session: null, reason: 'logout' };
+export function parseStoredValue(text: string | null): StoredValue | 'invalid' {
+  if (text === null) return { session: null, reason: 'logout', community: null };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -139,10 +154,25 @@ export function parseStoredValue(
     return 'invalid';
   }
   const envelope = value as Partial<Envelope> | null;
-  if (typeof envelope !== 'object' || envelope === null || envelope.v !== 2 || !isReason(envelope.reason))
+  if (
+    typeof envelope !== 'object' ||
+    envelope === null ||
+    envelope.v !== 3 ||
+    !isReason(envelope.reason) ||
+    typeof envelope.community !== 'string'
+  )
     return 'invalid';
-  if (envelope.session === null) return { session: null, reason: envelope.reason };
-  return isStoredSession(envelope.session) ? { session: envelope.session, reason: envelope.reason } : 'invalid';
+  const { reason, community } = envelope;
+  if (envelope.session === null) return { session: null, reason, community };
+  if (!isStoredSession(envelope.session)) return 'invalid';
+  // Only an app token's gateway, which the API itself named, redirects operations; any other
+  // session read from a storage goes to the client's own endpoint, whatever the value says.
+  const { endpoint, ...session } = envelope.session;
+  return {
+    session: session.kind === 'app' && endpoint !== undefined ? { ...session, endpoint } : session,
+    reason,
+    community,
+  };
 }
 
 const reasons: readonly string[] = ['guest', 'login', 'refresh', 'logout', 'session-expired'];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { lock as lockFile } from 'proper-lockfile';
 import { LeaseMutex } from './lease-mutex';
@@ -40,6 +40,11 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
   const listeners = new Set<() => void>();
   let watcher: FSWatcher | undefined;
 
+  /**
+   * The entry; a file that is not one (truncated, or written by something else) fails like a
+   * read that could not be made, so holders keep their session in memory and write it again,
+   * instead of each dropping it as if it had been logged out.
+   */
   const readEntry = async (): Promise<StoredEntry> => {
     let raw: string;
     try {
@@ -53,9 +58,38 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
       if (typeof parsed.version === 'number' && typeof parsed.value === 'string')
         return { value: parsed.value, version: parsed.version };
     } catch {
-      // not ours: handed on as is, and the client reports it as not a valid session
+      // falls through
     }
-    return { value: raw, version: 0 };
+    throw new UnreadableSessionFile('the session file is not a session file (truncated, or written by something else)');
+  };
+
+  /** The folder, made owner-only: created 0700, or tightened (with one warning) when others may write to it. */
+  let folderChecked = false;
+  const ensureFolder = async () => {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    if (folderChecked) return;
+    folderChecked = true;
+    const { mode } = await stat(folder);
+    if ((mode & 0o022) !== 0) {
+      try {
+        await chmod(folder, mode & ~0o077);
+      } catch {
+        throw new Error(
+          `${packageName}: the folder of the session file may be written by other users, and could not be made owner-only`,
+        );
+      }
+      console.warn(
+        `${packageName}: the folder of the session file could be written by other users; it is now owner-only`,
+      );
+    }
+    // Temporary files of a holder killed while writing hold a whole session: remove the stale ones.
+    const stalePrefix = `.${name}.`;
+    for (const entry of await readdir(folder).catch(() => [] as string[])) {
+      if (!entry.startsWith(stalePrefix) || !entry.endsWith('.tmp')) continue;
+      const file = join(folder, entry);
+      const { mtimeMs } = await stat(file).catch(() => ({ mtimeMs: Date.now() }));
+      if (Date.now() - mtimeMs > staleTemporaryMs) await rm(file, { force: true });
+    }
   };
 
   const replace = async (content: string) => {
@@ -83,10 +117,14 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
   return {
     read: readEntry,
     async write(value, expectedVersion) {
-      await mkdir(folder, { recursive: true, mode: 0o700 });
+      await ensureFolder();
       const release = await lockFile(`${path}.write`, lockOptions(2000, 10_000));
       try {
-        const current = await readEntry().catch(() => ({ value: null, version: 0 }));
+        // A file that is no session has no version to protect: the holder's session replaces it.
+        const current = await readEntry().catch((error: unknown) => {
+          if (error instanceof UnreadableSessionFile) return { value: null, version: expectedVersion };
+          throw error;
+        });
         if (current.version !== expectedVersion) return null;
         await replace(JSON.stringify({ version: current.version + 1, value }));
         return current.version + 1;
@@ -98,7 +136,7 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
       const local = await localMutex.acquire();
       if (!local) return null;
       try {
-        await mkdir(folder, { recursive: true, mode: 0o700 });
+        await ensureFolder();
         const release = await lockFile(`${path}.refresh`, lockOptions(leaseMs, leaseMs * 1.5));
         let released = false;
         const done = async () => {
@@ -139,4 +177,12 @@ export function fileStorage(path: string, options: FileStorageOptions = {}): Ses
       };
     },
   };
+}
+
+/** A temporary file older than this was left by a holder killed while writing. */
+const staleTemporaryMs = 60_000;
+
+/** The session file holds something that is not a stored session. */
+class UnreadableSessionFile extends Error {
+  override readonly name = 'UnreadableSessionFile';
 }

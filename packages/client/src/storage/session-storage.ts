@@ -40,4 +40,10 @@ export interface SessionStorage {
   lock(): Promise<SessionLease | null>;
   /** Calls `listener` when another holder may have changed the entry. Returns an unsubscribe. */
   subscribe(listener: () => void): () => void;
+  /**
+   * Told once, before the first read, which community the client holds a session for (its
+   * endpoint and network). Optional: a storage whose entry name was not chosen by its user keys
+   * the entry by it, so clients of two communities on one Redis or one origin never meet.
+   */
+  useCommunity?(community: string): void;
 }

@@ -23,7 +23,13 @@ export type Fault =
   /** Refreshes only: a proxy's HTML 401, never reaching the server. */
   | 'refresh-html-401'
   /** App token mints (`limitedToken`) only: forwarded (the server mints), then the connection drops instead of the answer. */
-  | 'mint-drop-answer';
+  | 'mint-drop-answer'
+  /** AuthMember only: HTTP 429 with `Retry-After: 99999999` (over three years, past any timer). */
+  | 'auth-member-429-forever'
+  /** Mutations other than the token calls: data for the first field, a field-level Unauthorized for the second. */
+  | 'mutation-partial-unauthorized'
+  /** The next LogoutNetwork only: held 1.5 s, then forwarded (a token with less left expires on the way). */
+  | 'logout-held-once';
 
 /**
  * A proxy in front of the emulator that passes requests through, or answers with the fault it
@@ -46,10 +52,13 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
     rateLimited: boolean;
     retryAfterMs: number | undefined;
   }[] = [];
+  /** The operation name of every request that arrived, answered by a fault or passed on. */
+  const arrivals: (string | undefined)[] = [];
   const server = createServer(async (request, response) => {
     const arrivedAt = Date.now();
     const body = await readAll(request);
     const parsed = safeParse(body);
+    arrivals.push(parsed?.operationName);
     const isTokens = parsed?.operationName === 'Tokens' || /^\s*(query|mutation) Tokens\b/.test(parsed?.query ?? '');
     const isRefresh = isTokens && typeof parsed?.variables?.refreshToken === 'string';
     const isMint = parsed?.operationName === 'LimitedToken';
@@ -139,6 +148,31 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
           return;
         }
         break;
+      case 'logout-held-once':
+        if (parsed?.operationName === 'LogoutNetwork') {
+          fault = 'none';
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+        }
+        break;
+      case 'auth-member-429-forever':
+        if (parsed?.operationName === 'AuthMember') {
+          response
+            .writeHead(429, { 'content-type': 'application/json', 'retry-after': '99999999' })
+            .end('{"errors":[{"message":"Too many requests","extensions":{"code":"RATE_LIMITED"}}]}');
+          return;
+        }
+        break;
+      case 'mutation-partial-unauthorized':
+        if (/^\s*mutation\b/.test(parsed?.query ?? '') && !isTokens && parsed?.operationName !== 'LoginNetwork') {
+          response.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              data: { first: { ok: true }, second: null },
+              errors: [{ message: 'Unauthorized', path: ['second'], extensions: { code: '108' } }],
+            }),
+          );
+          return;
+        }
+        break;
       case 'refresh-stall-answer':
       case 'refresh-drop-answer':
         if (isRefresh) {
@@ -194,6 +228,8 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
     log,
     /** Requests answered by a fault rather than the target. */
     faultsServed: () => faultsServed,
+    /** How many requests of an operation arrived, answered by a fault or passed on. */
+    arrivalsOf: (operationName: string) => arrivals.filter((name) => name === operationName).length,
     async stop() {
       for (const release of hanging) release();
       server.closeAllConnections();

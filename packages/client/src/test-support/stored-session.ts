@@ -7,9 +7,12 @@ export async function readStoredSession(storage: SessionStorage): Promise<Stored
   return parsed === 'invalid' ? null : parsed.session;
 }
 
-/** Writes a session into a storage over whatever is there, as another holder would. */
+/** Writes a session into a storage over whatever is there, as another holder of its community would. */
 export async function writeStoredSession(storage: SessionStorage, session: StoredSession | null): Promise<void> {
-  const { version } = await storage.read();
-  const written = await storage.write(serializeSession(session, session ? 'refresh' : 'logout'), version);
+  const { value, version } = await storage.read();
+  const parsed = parseStoredValue(value);
+  const community = parsed === 'invalid' ? null : parsed.community;
+  if (community === null) throw new Error('writeStoredSession writes over a stored session of a community');
+  const written = await storage.write(serializeSession(session, session ? 'refresh' : 'logout', community), version);
   if (written === null) throw new Error('the storage changed while the test wrote to it');
 }
