@@ -33,7 +33,9 @@ export function openRedis(options: { url?: string | undefined; client?: Redis | 
   return {
     async run(command) {
       try {
-        if (owned && commands.status === 'wait') {
+        // The first command connects; those issued meanwhile wait for that same connection
+        // (bounded by connectTimeout) instead of failing while it is still being made.
+        if (owned && (commands.status === 'wait' || connecting)) {
           connecting ??= commands.connect().finally(() => (connecting = undefined));
           await connecting;
         }

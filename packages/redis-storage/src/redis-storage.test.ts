@@ -1,4 +1,5 @@
 import { createBettermodeClient, type SessionStorage } from '@bettermode-kit/client';
+import { createBettermodeAppClient } from '@bettermode-kit/client/node';
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { Redis } from 'ioredis';
@@ -10,7 +11,7 @@ import { redisUrl as redisUrlOf } from '../../../testing/redis-url';
 import { startRedisServer } from '../../../testing/redis-server';
 import { runReadmeUsage } from '../../../testing/run-readme-usage';
 import { sessionStorageConformance } from '@bettermode-kit/client/testing';
-import { redisStorage, type RedisSessionStorage } from './index';
+import { redisDedupeStore, redisStorage, redisTokenStorage, type RedisSessionStorage } from './index';
 
 const redisUrl = redisUrlOf();
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
@@ -136,5 +137,101 @@ test('Redis stopped mid-run: one warning per holder, operations go on from memor
     for (const bm of holders) bm.close();
     await target.stop();
     await server.stop();
+  }
+});
+
+test('the first commands on a fresh connection wait for it: 20 concurrent first claims, 5 concurrent first reads, all answer', async () => {
+  const store = redisDedupeStore({ url: redisUrl, keyPrefix: `${uniqueKey()}:` });
+  try {
+    const claims = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, index) => store.claim(`evt_${index}`, 5000)),
+    );
+    expect(claims.filter((claim) => claim.status === 'rejected')).toEqual([]);
+    expect(claims.map((claim) => (claim as PromiseFulfilledResult<string>).value)).toEqual(
+      Array.from({ length: 20 }, () => 'claimed'),
+    );
+  } finally {
+    await store.close();
+  }
+  const storage = open({ url: redisUrl, key: uniqueKey() });
+  const reads = await Promise.allSettled(Array.from({ length: 5 }, () => storage.read()));
+  expect(reads.filter((read) => read.status === 'rejected')).toEqual([]);
+});
+
+test('4 clients of 2 communities on one Redis, default key: each community its own entry, 0 foreign tokens sent, 0 sessions left live after the logouts', async () => {
+  const own = await startEmulator();
+  const other = await startEmulator({ networkDomain: 'other.bettermode.io' });
+  const prefix = `${uniqueKey()}:`;
+  const clients = [own, own, other, other].map((server) =>
+    createBettermodeClient({
+      endpoint: server.url,
+      networkDomain: server.networkDomain,
+      storage: open({ url: redisUrl, keyPrefix: prefix }),
+    }),
+  );
+  try {
+    const [a1, a2, b1, b2] = clients as [
+      (typeof clients)[number],
+      (typeof clients)[number],
+      (typeof clients)[number],
+      (typeof clients)[number],
+    ];
+    await a1.login(member);
+    await b1.login(member);
+    expect((await a2.query(AuthMemberDocument, {})).authMember.username).toBe('bettermodeuser');
+    expect((await b2.query(AuthMemberDocument, {})).authMember.username).toBe('bettermodeuser');
+    await a2.logout();
+    await b2.logout();
+    expect([own.stats().liveSessions, other.stats().liveSessions]).toEqual([0, 0]);
+    expect([own.stats().unauthorized, other.stats().unauthorized]).toEqual([0, 0]);
+    const raw = new Redis(redisUrl);
+    try {
+      const entries = (await raw.keys(`${prefix}bettermode-kit:session:*`)).filter(
+        (key) => !/:(lease|changes)$/.test(key),
+      );
+      expect(entries).toHaveLength(2);
+    } finally {
+      raw.disconnect();
+    }
+  } finally {
+    for (const bm of clients) bm.close();
+    await own.stop();
+    await other.stop();
+  }
+});
+
+test('an app client on redisTokenStorage: the bot and 20 member views on 2 Redis connections, all closed by close()', async () => {
+  const members = Array.from({ length: 20 }, (_, index) => ({
+    id: `member${String(index).padStart(4, '0')}`,
+    username: `member${index}`,
+    email: `member${index}@example.com`,
+    password: `password-${index}`,
+    name: `Member ${index}`,
+    role: 'member' as const,
+  }));
+  const community = await startEmulator({ members });
+  const own = await startRedisServer();
+  const raw = new Redis(own.url);
+  const connections = async () => ((await raw.client('LIST')) as string).trim().split('\n').length - 1;
+  const app = createBettermodeAppClient({
+    endpoint: community.url,
+    clientId: 'emulator-app',
+    clientSecret: 'emulator-app-secret',
+    networkId: 'NtT0FkLxxi',
+    tokenStorage: redisTokenStorage({ url: own.url }),
+  });
+  try {
+    await app.query(AuthMemberDocument, {});
+    for (const member of members) {
+      expect((await app.asMember(member.id).query(AuthMemberDocument, {})).authMember.username).toBe(member.username);
+    }
+    expect(await connections()).toBe(2);
+    app.close();
+    await vi.waitFor(async () => expect(await connections()).toBe(0), { timeout: 5000 });
+  } finally {
+    app.close();
+    raw.disconnect();
+    await own.stop();
+    await community.stop();
   }
 });

@@ -1,7 +1,8 @@
 import type { SessionLease, SessionStorage, StoredEntry } from '@bettermode-kit/client';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { openRedis } from './redis-connection';
+import { RedisChannels } from './redis-channels';
+import { openRedis, type RedisConnection } from './redis-connection';
 import { packageName } from './package-name';
 
 /** Options of {@link redisStorage}. */
@@ -10,7 +11,11 @@ export interface RedisStorageOptions {
   url?: string;
   /** An ioredis client to use instead of `url`; it stays yours (`close()` leaves it open). */
   client?: Redis;
-  /** The key of the session entry. @defaultValue 'bettermode-kit:session' */
+  /**
+   * The key of the session entry.
+   * @defaultValue `bettermode-kit:session:` and the client's community (its endpoint and network),
+   * so clients of two communities on one Redis never share an entry
+   */
   key?: string;
   /** Put before every key and channel this storage uses, to share a Redis with other apps. @defaultValue '' */
   keyPrefix?: string;
@@ -59,41 +64,75 @@ return 0`;
  * ```
  */
 export function redisStorage(options: RedisStorageOptions = {}): RedisSessionStorage {
-  const prefix = options.keyPrefix ?? '';
-  const key = `${prefix}${options.key ?? 'bettermode-kit:session'}`;
-  const leaseKey = `${key}:lease`;
-  const channel = `${key}:changes`;
-  const leaseMs = options.leaseMs ?? 10_000;
-  if (!Number.isFinite(leaseMs) || leaseMs < 100) throw new TypeError(`${packageName}: leaseMs must be at least 100`);
+  const leaseMs = checkLeaseMs(options.leaseMs);
   const connection = openRedis(options);
-  const run = connection.run;
-  let subscriber: Redis | undefined;
-  const listeners = new Set<() => void>();
-
-  const notify = () => {
-    for (const listener of listeners) listener();
+  const channels = new RedisChannels(connection);
+  return {
+    ...redisSessionStorageOn(connection, channels, {
+      prefix: options.keyPrefix ?? '',
+      key: options.key,
+      leaseMs,
+    }),
+    async close() {
+      channels.close();
+      connection.close();
+    },
   };
+}
+
+/** A lease in ms, checked. */
+export function checkLeaseMs(leaseMs: number | undefined): number {
+  const value = leaseMs ?? 10_000;
+  if (!Number.isFinite(value) || value < 100) throw new TypeError(`${packageName}: leaseMs must be at least 100`);
+  return value;
+}
+
+/**
+ * One session entry on a connection and a pub/sub that may serve many entries (see
+ * `redisTokenStorage`): the entry, its lease and its change channel under `prefix` + `key`, or,
+ * with no `key`, under a name that says the client's community.
+ */
+export function redisSessionStorageOn(
+  connection: RedisConnection,
+  channels: RedisChannels,
+  options: { prefix: string; key: string | undefined; leaseMs: number },
+): SessionStorage {
+  const { prefix, leaseMs } = options;
+  let key = `${prefix}${options.key ?? 'bettermode-kit:session'}`;
+  let used = false;
+  const leaseKey = () => `${key}:lease`;
+  const channel = () => `${key}:changes`;
+  const run = connection.run;
 
   return {
+    useCommunity(community) {
+      // Only a key the user did not choose, and only before the entry is first used.
+      if (options.key !== undefined || used) return;
+      key = `${prefix}bettermode-kit:session:${community}`;
+    },
     async read(): Promise<StoredEntry> {
+      used = true;
       const [value, version] = await run((redis) => redis.hmget(key, 'value', 'version'));
       return { value: value ?? null, version: version ? Number(version) : 0 };
     },
     async write(value, expectedVersion) {
+      used = true;
       const version = await run(
-        (redis) => redis.eval(writeScript, 2, key, channel, value, String(expectedVersion)) as Promise<number | null>,
+        (redis) => redis.eval(writeScript, 2, key, channel(), value, String(expectedVersion)) as Promise<number | null>,
       );
       return version === null ? null : Number(version);
     },
     async lock(): Promise<SessionLease | null> {
+      used = true;
       const token = randomBytes(16).toString('hex');
+      const lease = leaseKey();
       const giveUpAt = Date.now() + leaseMs * 1.5;
       for (;;) {
-        const taken = await run((redis) => redis.set(leaseKey, token, 'PX', leaseMs, 'NX'));
+        const taken = await run((redis) => redis.set(lease, token, 'PX', leaseMs, 'NX'));
         if (taken === 'OK') {
           return {
             release: async () =>
-              void (await run((redis) => redis.eval(releaseScript, 1, leaseKey, token)).catch(() => undefined)),
+              void (await run((redis) => redis.eval(releaseScript, 1, lease, token)).catch(() => undefined)),
           };
         }
         if (Date.now() > giveUpAt) return null;
@@ -101,23 +140,8 @@ export function redisStorage(options: RedisStorageOptions = {}): RedisSessionSto
       }
     },
     subscribe(listener) {
-      listeners.add(listener);
-      if (!subscriber) {
-        subscriber = connection.duplicate();
-        subscriber.on('message', notify);
-        // Messages sent while disconnected are lost: after every (re)connect, read again.
-        subscriber.on('ready', notify);
-        subscriber.subscribe(channel).catch(() => undefined);
-      }
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    async close() {
-      listeners.clear();
-      subscriber?.disconnect();
-      subscriber = undefined;
-      connection.close();
+      used = true;
+      return channels.listen(channel(), listener);
     },
   };
 }

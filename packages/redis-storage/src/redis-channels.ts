@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection';
+
+/**
+ * Pub/sub on one subscriber connection for any number of channels: each storage listens to its
+ * own `key:changes`. Messages sent while disconnected are lost, so after every (re)connect every
+ * listener is told to read again.
+ */
+export class RedisChannels {
+  readonly #connection: RedisConnection;
+  readonly #listeners = new Map<string, Set<() => void>>();
+  #subscriber: Redis | undefined;
+
+  constructor(connection: RedisConnection) {
+    this.#connection = connection;
+  }
+
+  /** Calls `listener` on each message to `channel`; returns an unsubscribe. */
+  listen(channel: string, listener: () => void): () => void {
+    const subscriber = this.#open();
+    let forChannel = this.#listeners.get(channel);
+    if (!forChannel) {
+      this.#listeners.set(channel, (forChannel = new Set()));
+      subscriber.subscribe(channel).catch(() => undefined);
+    }
+    forChannel.add(listener);
+    return () => {
+      const listeners = this.#listeners.get(channel);
+      if (!listeners?.delete(listener) || listeners.size > 0) return;
+      this.#listeners.delete(channel);
+      this.#subscriber?.unsubscribe(channel).catch(() => undefined);
+    };
+  }
+
+  close(): void {
+    this.#listeners.clear();
+    this.#subscriber?.disconnect();
+    this.#subscriber = undefined;
+  }
+
+  #open(): Redis {
+    if (this.#subscriber) return this.#subscriber;
+    const subscriber = this.#connection.duplicate();
+    subscriber.on('message', (channel: string) => {
+      for (const listener of this.#listeners.get(channel) ?? []) listener();
+    });
+    subscriber.on('ready', () => {
+      for (const listeners of this.#listeners.values()) for (const listener of listeners) listener();
+    });
+    this.#subscriber = subscriber;
+    return subscriber;
+  }
+}
