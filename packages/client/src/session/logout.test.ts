@@ -10,7 +10,11 @@ test('a logout whose access token expires on the way: refreshed and sent again, 
   // so the server reads an expired one.
   const emulator = await startEmulator({ accessTokenTtlSeconds: 1 });
   const proxy = await startFaultProxy(emulator.url);
-  const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, refreshLeewaySeconds: 0 });
+  const bm = createBettermodeClient({
+    endpoint: proxy.url,
+    networkDomain: emulator.networkDomain,
+    refreshLeewaySeconds: 0,
+  });
   try {
     await bm.login(member);
     expect(emulator.stats().liveSessions).toBe(1);
