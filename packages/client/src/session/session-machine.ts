@@ -40,7 +40,8 @@ export interface SessionMachineOptions {
  * 1. Transitions run one at a time, in call order, in one queue; listeners are told after each
  *    one commits and are never awaited, so a listener may call the client.
  * 2. Every applied change bumps `generation`. Operations remember the generation of the token they
- *    sent; an auth failure for an older generation just retries with the current token.
+ *    sent; an auth failure for an older generation just retries with the current token. Once a
+ *    token is refused, no operation sends it again: they wait for the recovery.
  * 3. Concurrent callers share one transition (single flight) keyed by what it starts from.
  * 4. Before refreshing, a holder takes the storage's lease, reads the store again and adopts a
  *    newer session instead of refreshing. Writes are compare-and-set on the version last seen:
@@ -69,6 +70,8 @@ export class SessionMachine {
   #storageDown = false;
   #unsubscribe: (() => void) | undefined;
   readonly #warned = new Set<string>();
+  /** The generation whose token Bettermode refused, while its recovery runs; -1 for none. */
+  #refused = -1;
   /** The community of a stored session this holder must not touch (rule 8). */
   #foreign: string | null = null;
   readonly #storage: SessionStorage;
@@ -90,6 +93,8 @@ export class SessionMachine {
   /** The session to send now, or null when a transition must run first. The operations' fast path. */
   usable(): StoredSession | null {
     const session = this.#session;
+    // Rule 2: a token Bettermode just refused is not sent again while the recovery runs.
+    if (this.#refused === this.#generation) return null;
     return session !== null && !this.#clock.isDue(session) ? session : null;
   }
 
@@ -114,7 +119,14 @@ export class SessionMachine {
 
   /** After Bettermode refused a token of `generation`: adopt a newer one, or refresh (once for all callers). */
   recover(generation: number): Promise<void> {
-    return this.#flight(`recover:${generation}`, () => this.#recover(generation));
+    if (generation === this.#generation) this.#refused = generation;
+    return this.#flight(`recover:${generation}`, async () => {
+      try {
+        await this.#recover(generation);
+      } finally {
+        if (this.#refused === generation) this.#refused = -1;
+      }
+    });
   }
 
   login(credentials: LoginCredentials): Promise<Session> {
