@@ -81,3 +81,26 @@ test('a client for another community on a shared memoryStorage sends none of its
     b.close();
   }
 });
+
+test('two communities log in at once on one storage, 10 trials: one wins, the other gets STORAGE_CONFLICT and leaves no member session live on its server', async () => {
+  for (let trial = 0; trial < 10; trial += 1) {
+    const storage = memoryStorage();
+    const a = createBettermodeClient({ endpoint: first.url, networkDomain: first.networkDomain, storage });
+    const b = createBettermodeClient({ endpoint: second.url, networkDomain: second.networkDomain, storage });
+    const live = [first.stats().liveSessions, second.stats().liveSessions];
+    try {
+      const outcomes = await Promise.allSettled([a.login(member), b.login(member)]);
+      const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      const lost = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+      expect((lost.reason as BettermodeError).code).toBe(ClientErrorCode.StorageConflict);
+      const winner = outcomes[0]?.status === 'fulfilled' ? a : b;
+      await winner.logout();
+      expect([first.stats().liveSessions, second.stats().liveSessions]).toEqual(live);
+      expect(first.stats().unauthorized + second.stats().unauthorized).toBe(0);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+});
