@@ -24,5 +24,5 @@ export type { OperationKind } from './operations/operation-kind';
 export type { BettermodeErrorDetails, BettermodeGraphQLError } from './errors/bettermode-error';
 export type { MemoryStorageOptions } from './storage/memory-storage';
 export type { LoginCredentials, Session, SessionChangeListener, SessionChangeReason } from './session/session';
-export type { SessionLease, SessionStorage, StoredEntry } from './storage/session-storage';
+export type { SessionLease, SessionStorage, StorageHint, StoredEntry } from './storage/session-storage';
 export type { WebStorageLike, WebStorageOptions } from './storage/web-storage';

@@ -1,3 +1,4 @@
+import type { StorageHint } from '@bettermode-kit/client';
 import type { Redis } from 'ioredis';
 import type { RedisConnection } from './redis-connection';
 
@@ -8,7 +9,7 @@ import type { RedisConnection } from './redis-connection';
  */
 export class RedisChannels {
   readonly #connection: RedisConnection;
-  readonly #listeners = new Map<string, Set<() => void>>();
+  readonly #listeners = new Map<string, Set<(hint?: StorageHint) => void>>();
   #subscriber: Redis | undefined;
 
   constructor(connection: RedisConnection) {
@@ -16,7 +17,7 @@ export class RedisChannels {
   }
 
   /** Calls `listener` on each message to `channel`; returns an unsubscribe. */
-  listen(channel: string, listener: () => void): () => void {
+  listen(channel: string, listener: (hint?: StorageHint) => void): () => void {
     const subscriber = this.#open();
     let forChannel = this.#listeners.get(channel);
     if (!forChannel) {
@@ -44,8 +45,12 @@ export class RedisChannels {
     subscriber.on('message', (channel: string) => {
       for (const listener of this.#listeners.get(channel) ?? []) listener();
     });
+    let connectedBefore = false;
     subscriber.on('ready', () => {
-      for (const listeners of this.#listeners.values()) for (const listener of listeners) listener();
+      // A connection made again means an outage: holders may have refreshed alone meanwhile.
+      const hint = connectedBefore ? { reconnected: true } : undefined;
+      connectedBefore = true;
+      for (const listeners of this.#listeners.values()) for (const listener of listeners) listener(hint);
     });
     this.#subscriber = subscriber;
     return subscriber;

@@ -12,9 +12,22 @@ import {
   type StoredSession,
 } from './session';
 import type { SessionClock } from './session-clock';
-import type { SessionStorage, StoredEntry } from '../storage/session-storage';
+import type { SessionStorage, StorageHint, StoredEntry } from '../storage/session-storage';
 import { redact } from '../errors/redact';
 import type { TokenApi } from './token-api';
+
+/**
+ * After the storage was out of reach (or lost its data), how long a holder whose member session is
+ * due waits for the others to publish what they refreshed alone meanwhile, before refreshing
+ * itself: longer than a storage's reconnect backoff (`redisStorage`: 0.5 s) plus
+ * {@link republishEveryMs}. At most half a token's lifetime, so that holders refreshing alone
+ * during an outage never fall a whole rotation behind each other.
+ */
+const settleMs = 3000;
+/** How often a session the storage could not take is offered to it again. */
+const republishEveryMs = 250;
+/** How often the store is read again while settling, unless a hint comes first. */
+const settlePollMs = 250;
 
 /** What the machine works with. */
 export interface SessionMachineOptions {
@@ -54,6 +67,12 @@ export interface SessionMachineOptions {
  * 7. After `close()` nothing is written and every queued transition fails with CLIENT_CLOSED.
  * 8. A stored session of another community is never adopted, sent or written over: every
  *    transition fails with STORAGE_CONFLICT until the storage holds this community's again.
+ * 9. After an outage of the storage, the newest rotation wins, and it is published before anyone
+ *    spends an older refresh token: a holder that refreshed alone (in memory) offers its session
+ *    to the storage every {@link republishEveryMs} until it is taken, and before waiting for a
+ *    lease; a stored copy of the same member session with an older `iat` is written over, not
+ *    adopted; and a holder about to refresh while in doubt (the storage is down, came back, lost
+ *    its data, or says it reconnected) first waits up to {@link settleMs} for the others to publish.
  */
 export class SessionMachine {
   #session: StoredSession | null = null;
@@ -74,6 +93,10 @@ export class SessionMachine {
   #refused = -1;
   /** The community of a stored session this holder must not touch (rule 8). */
   #foreign: string | null = null;
+  /** Rule 9: until when a due member session waits for other holders to publish. */
+  #settleUntil = 0;
+  #republishTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #hintWaiters = new Set<() => void>();
   readonly #storage: SessionStorage;
   readonly #community: string;
   readonly #api: TokenApi;
@@ -152,6 +175,8 @@ export class SessionMachine {
 
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#republishTimer);
+    for (const wake of [...this.#hintWaiters]) wake();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }
@@ -167,6 +192,7 @@ export class SessionMachine {
         return result;
       } finally {
         this.#notify();
+        this.#scheduleRepublish();
       }
     });
     this.#queue = run.catch(() => undefined);
@@ -187,6 +213,7 @@ export class SessionMachine {
     await this.#load();
     this.#own();
     if (this.usable()) return;
+    if (await this.#publishHeldBack()) return;
     // Rule 4: whatever was read before, read again once the lease is ours: a peer may have
     // refreshed while this holder waited for it.
     await this.#withLease(async () => {
@@ -200,6 +227,8 @@ export class SessionMachine {
     await this.#load();
     this.#own();
     if (generation !== this.#generation) return;
+    await this.#publishHeldBack();
+    if (generation !== this.#generation) return;
     await this.#withLease(async () => {
       await this.#sync(true);
       this.#own();
@@ -207,8 +236,23 @@ export class SessionMachine {
     });
   }
 
+  /**
+   * Rule 9: a session the storage could not take is offered again before this holder waits for a
+   * lease (a peer holding it may be waiting for exactly this). True when the session is usable now.
+   */
+  async #publishHeldBack(): Promise<boolean> {
+    if (!this.#unsaved) return false;
+    await this.#sync(true);
+    this.#own();
+    return this.usable() !== null;
+  }
+
   /** Replaces a missing or due session: the network part of a refresh. */
   async #renew(): Promise<void> {
+    if (this.#session?.kind === 'member') {
+      await this.#settle();
+      if (this.usable()) return;
+    }
     const from = this.#session;
     // Guests and apps have no refresh token worth keeping: they start anew.
     if (from === null) {
@@ -339,12 +383,59 @@ export class SessionMachine {
       entry = { value: null, version: 0 };
     }
     this.#adopt(entry, false);
-    if (!this.#closed) this.#unsubscribe = this.#storage.subscribe(() => this.#onHint());
+    if (!this.#closed) this.#unsubscribe = this.#storage.subscribe((hint) => this.#onHint(hint));
     return true;
   }
 
+  /**
+   * Rule 9: in doubt whether the stored session is the newest one, waits (reading the store again
+   * on every hint, and every {@link settlePollMs}) until the others had time to publish theirs.
+   */
+  async #settle(): Promise<void> {
+    // While the storage is down, every refresh waits a moment for it: it may be coming back with a
+    // rotation another holder made meanwhile.
+    if (this.#storageDown) this.#doubt();
+    while (!this.#closed && Date.now() < this.#settleUntil) {
+      await this.#hintOrTimeout(Math.min(settlePollMs, this.#settleUntil - Date.now()));
+      await this.#sync(true);
+    }
+    this.#own();
+  }
+
+  /** Rule 9: the stored session may not be the newest for a while. */
+  #doubt(): void {
+    const session = this.#session;
+    const lifetime = session && session.issuedAt > 0 ? session.expiresAt - session.issuedAt : Infinity;
+    this.#settleUntil = Math.max(this.#settleUntil, Date.now() + Math.min(settleMs, lifetime / 2));
+  }
+
+  #hintOrTimeout(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#hintWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#hintWaiters.add(done);
+    });
+  }
+
+  /** Rule 9: offers a session the storage could not take again, until it is taken. */
+  #scheduleRepublish(): void {
+    if (!this.#unsaved || this.#closed || this.#foreign !== null || this.#republishTimer) return;
+    this.#republishTimer = setTimeout(() => {
+      this.#republishTimer = undefined;
+      this.#onHint();
+    }, republishEveryMs);
+    // A held-back session must not keep a process alive that has nothing else to do.
+    (this.#republishTimer as { unref?: () => void }).unref?.();
+  }
+
   /** A hint that another holder wrote: read again, once for any number of hints in a row. */
-  #onHint(): void {
+  #onHint(hint?: StorageHint): void {
+    if (hint?.reconnected) this.#doubt();
+    for (const wake of [...this.#hintWaiters]) wake();
     if (this.#syncRequested || this.#closed) return;
     this.#syncRequested = true;
     this.#enqueue(async () => {
@@ -377,11 +468,14 @@ export class SessionMachine {
     }
     this.#storageWorks();
     if (entry.version !== this.#version) {
-      if (!(entry.version === 0 && entry.value === null && this.#session !== null)) {
+      const lost = entry.version === 0 && entry.value === null && this.#session !== null;
+      if (!lost && !this.#isNewerThan(entry)) {
         this.#adopt(entry, notify);
         return true;
       }
-      this.#version = 0;
+      // Rule 9: a store that lost its data, or holds an older rotation of this very session.
+      if (lost && this.#version !== 0) this.#doubt();
+      this.#version = entry.version;
       this.#unsaved = true;
     }
     if (this.#unsaved && !this.#closed) {
@@ -393,6 +487,15 @@ export class SessionMachine {
       }
     }
     return true;
+  }
+
+  /** Rule 9: whether `ours` (this holder's session) is a later rotation of the member session stored in `entry`. */
+  #isNewerThan(entry: StoredEntry, ours: StoredSession | null = this.#session): boolean {
+    if (ours?.kind !== 'member' || ours.sessionId === null) return false;
+    const parsed = parseStoredValue(entry.value);
+    if (parsed === 'invalid' || parsed.community !== this.#community) return false;
+    const stored = parsed.session;
+    return stored?.kind === 'member' && stored.sessionId === ours.sessionId && stored.issuedAt < ours.issuedAt;
   }
 
   #adopt(entry: StoredEntry, notify: boolean): void {
@@ -419,7 +522,15 @@ export class SessionMachine {
 
   // Rule 4: compare-and-set on the version last seen.
   async #commit(next: StoredSession | null, reason: SessionChangeReason): Promise<void> {
-    const written = await this.#write(next, reason);
+    let written = await this.#write(next, reason);
+    // Rule 9: lost to a store that lost its data, or to an older rotation of this same session
+    // (republished after an outage): ours stands.
+    for (let attempt = 0; written === null && attempt < 5; attempt += 1) {
+      const entry = await this.#storage.read().catch(() => null);
+      if (entry === null || !(entry.value === null || this.#isNewerThan(entry, next))) break;
+      this.#version = entry.version;
+      written = await this.#write(next, reason);
+    }
     if (written === null) {
       // Another holder wrote first: its session stands, and ours (if a member's) has no holder.
       const readable = await this.#sync(true);
@@ -477,7 +588,10 @@ export class SessionMachine {
   }
 
   #storageWorks(): void {
+    if (!this.#storageDown) return;
     this.#storageDown = false;
+    // Rule 9: other holders may have refreshed alone meanwhile, and are about to publish.
+    this.#doubt();
   }
 
   #apply(next: StoredSession | null, version: number, reason: SessionChangeReason, notify: boolean): void {
@@ -490,7 +604,15 @@ export class SessionMachine {
   }
 
   async #withLease<T>(work: () => Promise<T>): Promise<T> {
-    const lease = await this.#storage.lock().catch(() => null);
+    const locking = this.#storage.lock().catch(() => null);
+    // Rule 9: the holder of the lease may be waiting for the session this one holds back.
+    let locked = false;
+    void locking.then(() => (locked = true));
+    while (this.#unsaved && !locked && !this.#closed) {
+      await Promise.race([locking, new Promise((resolve) => setTimeout(resolve, republishEveryMs))]);
+      if (!locked && this.#foreign === null) await this.#sync(true);
+    }
+    const lease = await locking;
     try {
       return await work();
     } finally {

@@ -6,6 +6,12 @@ export interface StoredEntry {
   version: number;
 }
 
+/** What a {@link SessionStorage.subscribe} listener is told, when the storage knows more than "read again". */
+export interface StorageHint {
+  /** The storage lost its connection and has it again: writes may have been missed or held back. */
+  reconnected?: boolean;
+}
+
 /** An exclusive right to refresh the session, held until released or until its lease runs out. */
 export interface SessionLease {
   release(): Promise<void>;
@@ -38,8 +44,12 @@ export interface SessionStorage {
    * guards the write).
    */
   lock(): Promise<SessionLease | null>;
-  /** Calls `listener` when another holder may have changed the entry. Returns an unsubscribe. */
-  subscribe(listener: () => void): () => void;
+  /**
+   * Calls `listener` when another holder may have changed the entry, with `{ reconnected: true }`
+   * when the storage was unreachable for a while and is back (other holders may have refreshed in
+   * memory meanwhile, and are about to publish). Returns an unsubscribe.
+   */
+  subscribe(listener: (hint?: StorageHint) => void): () => void;
   /**
    * Told once, before the first read, which community the client holds a session for (its
    * endpoint and network). Optional: a storage whose entry name was not chosen by its user keys
