@@ -154,7 +154,12 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
 
   // The operations of a view, with what createUrqlClient needs (kept off the public type).
   const operationsOf = (core: ClientCore): BettermodeOperations =>
-    ({ [clientInternals]: core[clientInternals], query: core.query, mutate: core.mutate }) as BettermodeOperations;
+    ({
+      [clientInternals]: core[clientInternals],
+      query: core.query,
+      mutate: core.mutate,
+      rawRequest: core.rawRequest,
+    }) as BettermodeOperations;
   return {
     ...operationsOf(bot),
     asMember(memberId) {
@@ -164,6 +169,7 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
       return {
         query: (document, variables, callOptions) => viewFor(memberId).query(document, variables, callOptions),
         mutate: (document, variables, callOptions) => viewFor(memberId).mutate(document, variables, callOptions),
+        rawRequest: (query, variables, callOptions) => viewFor(memberId).rawRequest(query, variables, callOptions),
         get [clientInternals]() {
           pinned.add(memberId);
           return viewFor(memberId)[clientInternals];

@@ -61,63 +61,112 @@ export interface BettermodeClient extends BettermodeOperations {
  * ```
  */
 export function createBettermodeClient(options: BettermodeClientOptions): BettermodeClient {
+  // A client of its own: its connections close with it.
+  return clientMaker(options)(options.storage, { onSessionChange: options.onSessionChange }, true);
+}
+
+/** Options of {@link createBettermodeClientFactory}: a client's, but the storage is given per client. */
+export type BettermodeClientFactoryOptions = Omit<BettermodeClientOptions, 'storage' | 'onSessionChange'>;
+
+/** Makes clients of one community that share the connections (see {@link createBettermodeClientFactory}). */
+export interface BettermodeClientFactory {
+  /**
+   * A client on `storage` (one request's session, say), sending through the factory's connections.
+   * Its `close()` leaves those open.
+   */
+  client(storage?: SessionStorage, options?: { onSessionChange?: SessionChangeListener | undefined }): BettermodeClient;
+  /** Closes the shared connections; the clients made stop working. */
+  close(): void;
+}
+
+/**
+ * Checks the options once and makes any number of clients that share one set of connections:
+ * for servers that hold a session per request (each request's client on its own session, none
+ * sharing a cache), where a client per request with connections of its own would open sockets per
+ * request.
+ *
+ * @example
+ * ```ts
+ * const clients = createBettermodeClientFactory({ networkDomain: 'community.bettermode.io' });
+ * const bm = clients.client(storageOfThisRequest);
+ * // … bm.close() at the end of the request; clients.close() at shutdown
+ * ```
+ */
+export function createBettermodeClientFactory(options: BettermodeClientFactoryOptions): BettermodeClientFactory {
+  const make = clientMaker(options);
+  return { client: (storage, clientOptions) => make(storage, clientOptions, false), close: make.close };
+}
+
+/** Checks the options once; returns what builds clients on the same connections. */
+function clientMaker(options: BettermodeClientFactoryOptions) {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${packageName}: options are required`);
   if (!options.networkDomain && !options.networkId) {
     throw new TypeError(`${packageName}: networkDomain (or networkId) is required, e.g. 'community.bettermode.io'`);
   }
-  if (options.storage !== undefined && typeof options.storage?.lock !== 'function') {
-    throw new TypeError(
-      `${packageName}: storage must be a SessionStorage (memoryStorage(), webStorage(), fileStorage(), redisStorage())`,
-    );
-  }
   const settings = checkCommonOptions(options);
   const transport = options.fetch ? fetchTransport(options.fetch) : defaultTransport();
-  const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
   const network = options.networkId ? { networkId: options.networkId } : { networkDomain: options.networkDomain };
-  const api = createTokenApi({
-    transport,
-    url: settings.endpoint,
-    timeoutMs: settings.requestTimeoutMs,
-    network,
-    clock,
-    secrets: () => machine.secrets(),
-  });
-  const machine: SessionMachine = new SessionMachine({
-    storage: options.storage ?? memoryStorage(),
-    community: `${settings.endpoint} ${options.networkId ? `networkId:${options.networkId}` : options.networkDomain}`,
-    api,
-    clock,
-    onChange: options.onSessionChange,
-  });
-  const core = createClientCore({
-    ...settings,
-    machine,
-    transport,
-    clock,
-    retry: options.retry,
-    onResult: options.onResult,
-    onClose: () => transport.close(),
-  });
+  const community = `${settings.endpoint} ${options.networkId ? `networkId:${options.networkId}` : options.networkDomain}`;
 
-  const client: BettermodeClient & Pick<typeof core, typeof clientInternals> = {
-    [clientInternals]: core[clientInternals],
-    query: core.query,
-    mutate: core.mutate,
-    login(credentials) {
-      const { usernameOrEmail, password } = credentials ?? {};
-      if (
-        typeof usernameOrEmail !== 'string' ||
-        usernameOrEmail === '' ||
-        typeof password !== 'string' ||
-        password === ''
-      ) {
-        return Promise.reject(new TypeError(`${packageName}: login() needs a usernameOrEmail and a password`));
-      }
-      return core.track(machine.login({ usernameOrEmail, password }));
-    },
-    logout: () => core.track(machine.logout()),
-    getSession: () => core.track(machine.read()),
-    close: () => core.close(),
-  };
-  return client;
+  function client(
+    storage: SessionStorage | undefined,
+    clientOptions: { onSessionChange?: SessionChangeListener | undefined } = {},
+    ownsConnections: boolean,
+  ): BettermodeClient {
+    if (storage !== undefined && typeof storage?.lock !== 'function') {
+      throw new TypeError(
+        `${packageName}: storage must be a SessionStorage (memoryStorage(), webStorage(), fileStorage(), redisStorage())`,
+      );
+    }
+    const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
+    const api = createTokenApi({
+      transport,
+      url: settings.endpoint,
+      timeoutMs: settings.requestTimeoutMs,
+      network,
+      clock,
+      secrets: () => machine.secrets(),
+    });
+    const machine: SessionMachine = new SessionMachine({
+      storage: storage ?? memoryStorage(),
+      community,
+      api,
+      clock,
+      onChange: clientOptions.onSessionChange,
+    });
+    const core = createClientCore({
+      ...settings,
+      machine,
+      transport,
+      clock,
+      retry: options.retry,
+      onResult: options.onResult,
+      onClose: ownsConnections ? () => transport.close() : undefined,
+    });
+
+    const bm: BettermodeClient & Pick<typeof core, typeof clientInternals> = {
+      [clientInternals]: core[clientInternals],
+      query: core.query,
+      mutate: core.mutate,
+      rawRequest: core.rawRequest,
+      login(credentials) {
+        const { usernameOrEmail, password } = credentials ?? {};
+        if (
+          typeof usernameOrEmail !== 'string' ||
+          usernameOrEmail === '' ||
+          typeof password !== 'string' ||
+          password === ''
+        ) {
+          return Promise.reject(new TypeError(`${packageName}: login() needs a usernameOrEmail and a password`));
+        }
+        return core.track(machine.login({ usernameOrEmail, password }));
+      },
+      logout: () => core.track(machine.logout()),
+      getSession: () => core.track(machine.read()),
+      close: () => core.close(),
+    };
+    return bm;
+  }
+
+  return Object.assign(client, { close: () => transport.close() });
 }

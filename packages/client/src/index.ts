@@ -1,4 +1,5 @@
-export { createBettermodeClient } from './create-bettermode-client';
+export { createBettermodeClient, createBettermodeClientFactory } from './create-bettermode-client';
+export { parseStoredValue } from './session/session';
 export { memoryStorage } from './storage/memory-storage';
 export { webStorage } from './storage/web-storage';
 export {
@@ -16,13 +17,25 @@ export {
   UnauthorizedError,
 } from './errors/bettermode-error';
 export { ApiErrorCode, ClientErrorCode } from './errors/error-codes';
-export type { BettermodeClient, BettermodeClientOptions } from './create-bettermode-client';
-export type { BettermodeOperations } from './operations/client-core';
+export type {
+  BettermodeClient,
+  BettermodeClientFactory,
+  BettermodeClientFactoryOptions,
+  BettermodeClientOptions,
+} from './create-bettermode-client';
+export type { BettermodeOperations, GraphqlResult, OperationOptions } from './operations/client-core';
 export type { CommonClientOptions } from './client-options';
 export type { ResultInfo, RetryOptions } from './operations/operation-executor';
 export type { OperationKind } from './operations/operation-kind';
 export type { BettermodeErrorDetails, BettermodeGraphQLError } from './errors/bettermode-error';
 export type { MemoryStorageOptions } from './storage/memory-storage';
-export type { LoginCredentials, Session, SessionChangeListener, SessionChangeReason } from './session/session';
+export type {
+  LoginCredentials,
+  Session,
+  SessionChangeListener,
+  SessionChangeReason,
+  StoredSession,
+  StoredValue,
+} from './session/session';
 export type { SessionLease, SessionStorage, StorageHint, StoredEntry } from './storage/session-storage';
 export type { WebStorageLike, WebStorageOptions } from './storage/web-storage';

@@ -1,2 +1,3 @@
 export { printable } from './printable';
 export { withoutUrlCredentials } from './without-url-credentials';
+export { LeaseMutex, type SessionLease } from './lease-mutex';

@@ -4,3 +4,5 @@ export { redisDedupeStore } from './redis-dedupe-store';
 export type { RedisSessionStorage, RedisStorageOptions } from './redis-storage';
 export type { RedisTokenStorage, RedisTokenStorageOptions } from './redis-token-storage';
 export type { RedisClaimResult, RedisDedupeStore, RedisDedupeStoreOptions } from './redis-dedupe-store';
+export { redisCoordination } from './redis-coordination';
+export type { RedisCoordination, RedisCoordinationLease, RedisCoordinationOptions } from './redis-coordination';

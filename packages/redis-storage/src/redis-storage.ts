@@ -39,7 +39,7 @@ redis.call('PUBLISH', KEYS[2], version)
 return version`;
 
 // Release a lease only while it is still ours (it may have run out and been taken by another holder).
-const releaseScript = `
+export const releaseScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 

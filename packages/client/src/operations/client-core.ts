@@ -1,5 +1,7 @@
+import { Kind, parse, type DocumentNode } from '@0no-co/graphql.web';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { clientClosedError, InvalidResponseError, TimeoutError } from '../errors/bettermode-error';
+import type { BettermodeGraphQLError } from '../errors/bettermode-error';
+import { BettermodeError, clientClosedError, InvalidResponseError, TimeoutError } from '../errors/bettermode-error';
 import { variableSecrets } from './variable-secrets';
 import { ClientErrorCode } from '../errors/error-codes';
 import { headersOf } from './fetch-options-headers';
@@ -31,6 +33,14 @@ export interface OperationOptions {
   idempotent?: boolean | undefined;
 }
 
+/** A GraphQL answer as the API sent it: data and errors side by side, nothing thrown for errors. */
+export interface GraphqlResult {
+  data: Record<string, unknown> | null | undefined;
+  errors: BettermodeGraphQLError[] | undefined;
+  /** Bettermode reports each operation's cost here (`complexity`). */
+  extensions: Record<string, unknown> | undefined;
+}
+
 /** Runs typed operations; shared by member clients and app clients. */
 export interface BettermodeOperations {
   /** Runs a query; resolves to its data or throws a {@link BettermodeError}. */
@@ -48,6 +58,18 @@ export interface BettermodeOperations {
     variables: Variables,
     options?: OperationOptions,
   ): Promise<Data>;
+  /**
+   * Runs one operation given as text (or a parsed document) with the session's token, and
+   * resolves to the answer as sent, GraphQL errors included (for proxies, command lines and
+   * operations without a generated document). Transport failures, timeouts and a refused session
+   * still throw typed errors; a query that does not parse throws `GRAPHQL_ERROR` before anything
+   * is sent.
+   */
+  rawRequest(
+    query: string | DocumentNode,
+    variables?: Record<string, unknown>,
+    options?: OperationOptions & { operationName?: string | undefined },
+  ): Promise<GraphqlResult>;
 }
 
 /**
@@ -150,8 +172,34 @@ export function createClientCore({
     });
   }
 
+  async function rawRequest(
+    query: string | DocumentNode,
+    variables?: Record<string, unknown>,
+    options?: OperationOptions & { operationName?: string | undefined },
+  ): Promise<GraphqlResult> {
+    if (machine.closed) throw clientClosedError();
+    const { kind, document } = selectOperation(
+      typeof query === 'string' ? parseOperation(query) : query,
+      options?.operationName,
+    );
+    const outcome = executor.execute({
+      kind,
+      document,
+      variables,
+      url: options?.url ?? endpoint,
+      headers: options?.fetchOptions ? headersOf(options.fetchOptions) : undefined,
+      idempotent: options?.idempotent === true,
+    });
+    const settled = await pending.add(outcome);
+    if (settled === null) throw clientClosedError();
+    if (settled.failure) throw settled.failure;
+    const { data, errors, extensions } = settled.answer;
+    return { data, errors, extensions };
+  }
+
   return {
     [clientInternals]: { machine, executor, endpoint },
+    rawRequest,
     query: (document, variables, options) => run('query', document, variables, options),
     mutate: (document, variables, options) => run('mutation', document, variables, options),
     track: (work) => (machine.closed ? Promise.reject(clientClosedError()) : pending.add(work)),
@@ -170,4 +218,45 @@ function dataOf<Data>(data: Data | null | undefined): Data {
   if (data === undefined || data === null)
     throw new InvalidResponseError('Bettermode answered without data', { code: ClientErrorCode.InvalidResponse });
   return data;
+}
+
+function parseOperation(query: string): DocumentNode {
+  try {
+    return parse(query);
+  } catch (error) {
+    throw new BettermodeError(
+      `${packageName}: the query does not parse (${error instanceof Error ? error.message : 'syntax error'})`,
+      { code: ClientErrorCode.GraphQL },
+    );
+  }
+}
+
+/**
+ * The operation to run (the named one, or the only one) with the fragments, as a document of its
+ * own, so the request names it. Subscriptions are refused.
+ */
+function selectOperation(
+  document: DocumentNode,
+  operationName: string | undefined,
+): { kind: OperationKind; document: DocumentNode } {
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  const chosen =
+    operationName === undefined
+      ? operations.length === 1
+        ? operations[0]
+        : undefined
+      : operations.find((operation) => operation.name?.value === operationName);
+  if (!chosen) {
+    throw new BettermodeError(
+      `${packageName}: ${operationName === undefined ? 'the document must hold exactly one operation (or name one)' : `no operation named ${operationName}`}`,
+      { code: ClientErrorCode.GraphQL },
+    );
+  }
+  if (chosen.operation === 'subscription')
+    throw new BettermodeError(`${packageName}: subscriptions are not supported`, { code: ClientErrorCode.GraphQL });
+  if (operations.length === 1) return { kind: chosen.operation, document };
+  const definitions = document.definitions.filter(
+    (definition) => definition === chosen || definition.kind === Kind.FRAGMENT_DEFINITION,
+  );
+  return { kind: chosen.operation, document: { ...document, definitions } };
 }

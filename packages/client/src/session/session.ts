@@ -144,7 +144,10 @@ export function serializeSession(
   return JSON.stringify(envelope);
 }
 
-/** Parses what a storage holds; `invalid` for anything that is not a stored session. */
+/**
+ * Parses what a storage holds; `invalid` for anything that is not a stored session. For storages
+ * that must look inside the value they keep (a server-held session keyed by its refresh token).
+ */
 export function parseStoredValue(text: string | null): StoredValue | 'invalid' {
   if (text === null) return { session: null, reason: 'logout', community: null };
   let value: unknown;

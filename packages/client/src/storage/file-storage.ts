@@ -3,7 +3,7 @@ import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { lock as lockFile } from 'proper-lockfile';
-import { LeaseMutex } from './lease-mutex';
+import { LeaseMutex } from '@bettermode-kit/internal';
 import type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
 import { packageName } from '../errors/package-name';
 

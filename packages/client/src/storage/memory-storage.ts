@@ -1,4 +1,4 @@
-import { LeaseMutex } from './lease-mutex';
+import { LeaseMutex } from '@bettermode-kit/internal';
 import type { SessionStorage, StoredEntry } from './session-storage';
 
 /** Options of {@link memoryStorage}. */

@@ -1,4 +1,4 @@
-import { LeaseMutex } from './lease-mutex';
+import { LeaseMutex } from '@bettermode-kit/internal';
 import type { SessionLease, SessionStorage, StoredEntry } from './session-storage';
 import { packageName } from '../errors/package-name';
 

@@ -1,4 +1,7 @@
-import type { SessionLease } from './session-storage';
+/** A held lease; released at most once. */
+export interface SessionLease {
+  release(): Promise<void>;
+}
 
 /**
  * One lease at a time within a process, granted in request order. A holder that never releases

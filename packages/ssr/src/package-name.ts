@@ -1,0 +1,2 @@
+/** Put before every message of this package. */
+export const packageName = '@bettermode-kit/ssr';

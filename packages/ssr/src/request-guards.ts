@@ -1,0 +1,54 @@
+/** The origin the app is served at, as the browser sees it (behind a proxy too). */
+export function ownOrigin(request: Request): string {
+  const url = new URL(request.url);
+  const proto = forwardedProto(request) ?? url.protocol.replace(':', '');
+  const host =
+    request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host') || url.host;
+  return `${proto}://${host}`;
+}
+
+/** `https` or `http` as a proxy in front of the app says, if it says. */
+export function forwardedProto(request: Request): string | undefined {
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  return proto === 'https' || proto === 'http' ? proto : undefined;
+}
+
+/**
+ * Whether a state-changing request comes from the app's own pages (or an allowed origin). A
+ * browser sends `Origin` on every POST, and `Sec-Fetch-Site`; a request with neither is not a
+ * browser's (a server, a script), so no page can have forged it.
+ */
+export function isSameOrigin(request: Request, allowedOrigins: readonly string[]): boolean {
+  const origin = request.headers.get('origin');
+  if (origin !== null && origin !== 'null') return origin === ownOrigin(request) || allowedOrigins.includes(origin);
+  if (origin === 'null') return false;
+  const site = request.headers.get('sec-fetch-site');
+  return site === null || site === 'same-origin' || site === 'none';
+}
+
+/** The body as text, or null past `maxBytes` (read no further than that). */
+export async function readLimitedText(request: Request, maxBytes: number): Promise<string | null> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) return null;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}

@@ -1,0 +1,128 @@
+import { base64url, fromBase64url } from './successor-box';
+
+/** The longest cookie value written; browsers keep at most 4,096 bytes of name and value. */
+const maxChunkChars = 3800;
+/** More chunks than this is no cookie of ours. */
+const maxChunks = 12;
+
+/** How the session cookie is written. */
+export interface CookieAttributes {
+  name: string;
+  secure: boolean;
+  sameSite: 'Lax' | 'Strict' | 'None';
+  maxAgeSeconds: number;
+}
+
+/** The request's cookies, by name (the first of a repeated name wins, as browsers send the most specific first). */
+export function parseCookies(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>();
+  if (!header) return cookies;
+  for (const part of header.split(';')) {
+    const equals = part.indexOf('=');
+    if (equals < 0) continue;
+    const name = part.slice(0, equals).trim();
+    if (name && !cookies.has(name)) cookies.set(name, part.slice(equals + 1).trim());
+  }
+  return cookies;
+}
+
+/**
+ * The session value in the request's cookies: `name` = `<generation>.<data>`, or, for a value too
+ * large for one cookie, `name.0`, `name.1`, … each `<generation>.<count>.<data>`. Chunks of two
+ * writes (two responses racing) never mix: mixed generations, a missing chunk or anything
+ * unreadable is no session (a guest), never an error.
+ */
+export function readSessionCookie(cookies: Map<string, string>, name: string): string | null {
+  const candidates: { generation: string; value: string }[] = [];
+  const single = cookies.get(name);
+  if (single !== undefined) {
+    const [generation, data, extra] = single.split('.');
+    if (generation && data && extra === undefined) candidates.push({ generation, value: data });
+  }
+  const first = cookies.get(`${name}.0`);
+  if (first !== undefined) {
+    const [generation, count] = first.split('.');
+    const total = Number(count);
+    if (generation && Number.isInteger(total) && total > 0 && total <= maxChunks) {
+      let data = '';
+      for (let index = 0; index < total; index += 1) {
+        const parts = cookies.get(`${name}.${index}`)?.split('.');
+        if (!parts || parts.length !== 3 || parts[0] !== generation || parts[1] !== count) {
+          data = '';
+          break;
+        }
+        data += parts[2];
+      }
+      if (data) candidates.push({ generation, value: data });
+    }
+  }
+  // Both forms present (two responses raced): the later write wins.
+  candidates.sort((a, b) => generationTime(b.generation) - generationTime(a.generation));
+  const chosen = candidates[0];
+  if (!chosen) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(fromBase64url(chosen.value));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `Set-Cookie` values that store `value` (or clear the session for null), clearing the request's
+ * cookies of ours that the new value does not use.
+ */
+export function sessionCookieHeaders(
+  value: string | null,
+  attributes: CookieAttributes,
+  requestCookies: Map<string, string>,
+): string[] {
+  const { name } = attributes;
+  const headers: string[] = [];
+  const written = new Set<string>();
+  if (value !== null) {
+    const generation = newGeneration();
+    const data = base64url(new TextEncoder().encode(value));
+    if (data.length + generation.length + 1 <= maxChunkChars) {
+      headers.push(cookie(name, `${generation}.${data}`, attributes));
+      written.add(name);
+    } else {
+      const size = maxChunkChars - generation.length - 8;
+      const count = Math.ceil(data.length / size);
+      if (count > maxChunks) throw new RangeError(`the session is too large for ${maxChunks} cookies`);
+      for (let index = 0; index < count; index += 1) {
+        headers.push(
+          cookie(
+            `${name}.${index}`,
+            `${generation}.${count}.${data.slice(index * size, (index + 1) * size)}`,
+            attributes,
+          ),
+        );
+        written.add(`${name}.${index}`);
+      }
+    }
+  }
+  for (const existing of requestCookies.keys()) {
+    if (written.has(existing)) continue;
+    if (existing === name || (existing.startsWith(`${name}.`) && /^\d+$/.test(existing.slice(name.length + 1))))
+      headers.push(cookie(existing, '', { ...attributes, maxAgeSeconds: 0 }));
+  }
+  return headers;
+}
+
+function cookie(name: string, value: string, attributes: CookieAttributes): string {
+  const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${attributes.sameSite}`];
+  parts.push(`Max-Age=${attributes.maxAgeSeconds}`);
+  if (attributes.secure) parts.push('Secure');
+  return parts.join('; ');
+}
+
+/** A generation: the time of the write (to pick the later of two) and a random part (to tell two apart). */
+function newGeneration(): string {
+  const random = base64url(crypto.getRandomValues(new Uint8Array(4)));
+  return `${Date.now().toString(36)}~${random}`;
+}
+
+function generationTime(generation: string): number {
+  const time = parseInt(generation.split('~')[0] ?? '', 36);
+  return Number.isFinite(time) ? time : 0;
+}
