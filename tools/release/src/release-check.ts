@@ -187,8 +187,11 @@ async function main(): Promise<number> {
           throw new StepFailure(`${name}/CHANGELOG.md lacks the fixture entry`);
         found[manifest.name] = manifest.version;
       }
-      if (found['@bettermode-kit/operations'] !== found['@bettermode-kit/client']) {
-        throw new StepFailure(`operations and client must be released together: ${JSON.stringify(found)}`);
+      if (
+        found['@bettermode-kit/operations'] !== found['@bettermode-kit/client'] ||
+        found['@bettermode-kit/ssr'] !== found['@bettermode-kit/client']
+      ) {
+        throw new StepFailure(`operations, client and ssr must be released together: ${JSON.stringify(found)}`);
       }
       // Private packages (bench, examples, tools) are never versioned.
       for (const folder of ['bench', 'examples/quickstart', 'examples/web', 'tools/schema', 'tools/release']) {
@@ -260,6 +263,11 @@ async function main(): Promise<number> {
     for (const [label, script, expected] of [
       ['an ESM script gets a guest token and logs in', 'login.mjs', 'esm: Guest -> John Smith (Admin)'],
       ['a CommonJS script gets a guest token and logs in', 'login.cjs', 'cjs: Guest -> John Smith (Admin)'],
+      [
+        'a server logs a member in with @bettermode-kit/ssr and renders a request through handle',
+        'ssr-handle.mjs',
+        'ssr: 200 John Smith (0 new cookies)',
+      ],
     ] as const) {
       await step(label, async () => {
         await cp(join(fixtures, script), join(consumer, script));
