@@ -1,7 +1,7 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createSessionCookies, type SessionCookies } from './index';
+import { createSessionCookies, memoryCoordination, type SessionCookies, type SessionCoordination } from './index';
 import { CookieJar } from './test-support/cookie-jar';
 import { serveFetch } from './test-support/serve-fetch';
 import { ssrTestApp } from './test-support/ssr-test-app';
@@ -214,3 +214,33 @@ function sessionPart(setCookies: string[]): string {
     .map((cookie) => (cookie.split(';')[0] ?? '').split('=')[1]?.split('.').slice(1).join('.'))
     .join('|');
 }
+
+test("a request whose cookie's token is still good does not touch the coordination store", async () => {
+  const inner = memoryCoordination();
+  const calls: string[] = [];
+  const counted: SessionCoordination = {
+    lock: (name, leaseMs) => (calls.push('lock'), inner.lock(name, leaseMs)),
+    get: (name) => (calls.push('get'), inner.get(name)),
+    add: (name, value, ttlMs) => (calls.push('add'), inner.add(name, value, ttlMs)),
+  };
+  const counting = createSessionCookies({
+    endpoint: emulator.url,
+    networkDomain: emulator.networkDomain,
+    coordination: counted,
+  });
+  try {
+    const login = await counting.login(new Request('http://app.example/login', { method: 'POST' }), member);
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    calls.length = 0;
+    const page = await counting.handle(new Request('http://app.example/', { headers: { cookie } }), async (bm) =>
+      Response.json(await bm.rawRequest('{ authMember { username } }')),
+    );
+    expect(((await page.json()) as { data: unknown }).data).toEqual({ authMember: { username: 'bettermodeuser' } });
+    expect(calls).toEqual([]);
+  } finally {
+    await counting.close();
+  }
+});

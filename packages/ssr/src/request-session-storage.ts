@@ -18,8 +18,9 @@ export interface RequestSessionSettings {
  * One request's session as a {@link SessionStorage}, so the client's own state machine runs the
  * refresh:
  *
- * - it starts from the request's cookie, and reads through the successors other requests
- *   recorded (a cookie whose refresh token was spent elsewhere gets the session that replaced it);
+ * - it starts from the request's cookie, and, from its second read on (under the lock, before a
+ *   refresh), reads through the successors other requests recorded (a cookie whose refresh token
+ *   was spent elsewhere gets the session that replaced it);
  * - the refresh lease is a lock in the coordination store named by the refresh token's hash, so
  *   requests carrying one cookie, in any process, refresh once;
  * - a refresh is recorded as the spent token's successor for the window (only if none is there:
@@ -29,6 +30,7 @@ export interface RequestSessionSettings {
 export class RequestSessionStorage implements SessionStorage {
   #value: string | null;
   #version: number;
+  #reads = 0;
   readonly #initial: string | null;
   readonly #settings: RequestSessionSettings;
 
@@ -59,6 +61,10 @@ export class RequestSessionStorage implements SessionStorage {
   }
 
   async read(): Promise<StoredEntry> {
+    // The client's first read only decides whether the cookie's token is still good to send: a
+    // token another request replaced is still valid until it is due, and a due one is read again
+    // under the lock before any refresh. So most requests never touch the coordination store.
+    if (this.#reads++ === 0) return { value: this.#value, version: this.#version };
     for (let hop = 0; hop < maxHops; hop += 1) {
       const refreshToken = memberRefreshToken(this.#value);
       if (refreshToken === null) break;
