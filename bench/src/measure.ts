@@ -453,6 +453,58 @@ export async function startFixedBodyServer() {
   return { url: chunk.toString().trim(), stop: () => child.kill('SIGTERM') };
 }
 
+/** Requests per run of the server-side cost: the emulator answers about 400 a second. */
+export const serverSessionCounts = { 1: 1000, 32: 3000 } as const;
+export const serverSessionModes = ['direct', 'handle', 'proxy'] as const;
+
+/**
+ * The server-side CPU of a member's request through `@bettermode-kit/ssr` (`handle`: cookie read,
+ * a client per request; the GraphQL proxy), against a long-lived client's query, in the same run:
+ * 5 repetitions, round robin across the modes.
+ */
+export async function serverSessions(emulatorUrl: string) {
+  const rows: {
+    mode: (typeof serverSessionModes)[number];
+    concurrency: number;
+    cpuMicrosPerRequest: Spread;
+    requestsPerSecond: Spread;
+    failures: number;
+  }[] = [];
+  type Run = { requestsPerSecond: number; cpuMicrosPerRequest: number; failures: number };
+  for (const concurrency of [1, 32] as const) {
+    const runs = new Map<string, Run[]>(serverSessionModes.map((mode) => [mode, []]));
+    for (let repetition = 0; repetition < costRepetitions; repetition += 1) {
+      for (let turn = 0; turn < serverSessionModes.length; turn += 1) {
+        const mode = serverSessionModes[(turn + repetition) % serverSessionModes.length] as string;
+        runs
+          .get(mode)
+          ?.push(
+            await runJson<Run>('measure-server-sessions.mjs', [
+              emulatorUrl,
+              mode,
+              String(concurrency),
+              String(serverSessionCounts[concurrency]),
+            ]),
+          );
+      }
+    }
+    for (const mode of serverSessionModes) {
+      const modeRuns = runs.get(mode) ?? [];
+      rows.push({
+        mode,
+        concurrency,
+        cpuMicrosPerRequest: spread(modeRuns.map((run) => run.cpuMicrosPerRequest)),
+        requestsPerSecond: spread(modeRuns.map((run) => run.requestsPerSecond)),
+        failures: modeRuns.reduce((sum, run) => sum + run.failures, 0),
+      });
+      log(
+        `server sessions: ${mode} c=${concurrency}: ${round(rows.at(-1)?.cpuMicrosPerRequest.median ?? 0, 0)} µs CPU/request`,
+      );
+    }
+  }
+  return rows;
+}
+
 /** Everything one run measured: what results.json holds. */
 export type Results = {
   date: string;
@@ -461,6 +513,8 @@ export type Results = {
   roundTrips: Awaited<ReturnType<typeof roundTrips>> & { acrossExpiry: Awaited<ReturnType<typeof acrossExpiry>> };
   sharedSessions: Awaited<ReturnType<typeof sharedSessions>>;
   costPerRequest: Awaited<ReturnType<typeof costPerRequest>>;
+  /** Measured by `pnpm bench` or `pnpm bench --only server-sessions` (then with its own date). */
+  serverSessions?: { date: string; rows: Awaited<ReturnType<typeof serverSessions>> };
   coldStart: Awaited<ReturnType<typeof coldStart>>;
   bundle: Awaited<ReturnType<typeof bundleSizes>>;
   webBuild: Awaited<ReturnType<typeof webBuild>>;

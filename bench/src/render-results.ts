@@ -1,5 +1,5 @@
 // RESULTS.md from one run's results: the targets, then a table per measurement.
-import { requestCounts, round, type Results } from './measure';
+import { requestCounts, round, serverSessionCounts, type Results } from './measure';
 
 function targetRows(results: Results): string[] {
   const row = (server: string, concurrency: number, client: string) =>
@@ -93,6 +93,27 @@ export function renderMarkdown(results: Results): string {
       }
       lines.push('');
     }
+  }
+  const server = results.serverSessions;
+  if (server) {
+    lines.push(
+      '## Server-held sessions (@bettermode-kit/ssr), server-side CPU per request',
+      '',
+      `${server.date.slice(0, 10)}. One member's request on the app's server: \`direct\` is a long-lived client's AuthMember query, answered as a \`Response\` (as a fetch-standard server answers); \`handle\` reads the cookie, makes a client on that session (no refresh due), runs the same query and returns a Response; \`proxy\` is the browser's GraphQL endpoint (guards, parse, forward). CPU is \`process.cpuUsage()\` of the app's process; the emulator runs in another. Target: handle and proxy at most 1.2x direct.`,
+      '',
+      '| mode | concurrency (requests) | CPU µs/request (min-max) | x direct | req/s | failures |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const row of server.rows) {
+      const direct =
+        server.rows.find((each) => each.mode === 'direct' && each.concurrency === row.concurrency)?.cpuMicrosPerRequest
+          .median ?? 1;
+      const cpu = row.cpuMicrosPerRequest;
+      lines.push(
+        `| ${row.mode} | ${row.concurrency} (${serverSessionCounts[row.concurrency as 1 | 32]}) | ${round(cpu.median, 0)} (${round(cpu.min, 0)}-${round(cpu.max, 0)}) | ${round(cpu.median / direct, 2)} | ${round(row.requestsPerSecond.median, 0)} | ${row.failures} |`,
+      );
+    }
+    lines.push('');
   }
   lines.push(
     '## Cold start (5 runs)',

@@ -1,7 +1,7 @@
 // pnpm bench: measures, in one run, the auth round trips, the cost per request, the cold start,
 // the bundle size, codegen, the consumer type-check and the peak memory of bettermode-kit and of
 // the clients users would pick instead. Writes results.json and RESULTS.md; never part of the tests.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '@bettermode-kit/emulator';
@@ -15,6 +15,7 @@ import {
   log,
   round,
   roundTrips,
+  serverSessions,
   sharedSessions,
   startFixedBodyServer,
   typeCheck,
@@ -23,7 +24,26 @@ import {
 } from './measure';
 import { renderMarkdown } from './render-results';
 
+/** `pnpm bench --only server-sessions`: measures that section again into the last results. */
+async function only(section: string) {
+  if (section !== 'server-sessions') throw new Error(`--only takes server-sessions, not ${section}`);
+  const results = JSON.parse(await readFile(join(benchDir, 'results.json'), 'utf8')) as Results;
+  const emulator = await startEmulator();
+  try {
+    log('server sessions ...');
+    results.serverSessions = { date: new Date().toISOString(), rows: await serverSessions(emulator.url) };
+  } finally {
+    await emulator.stop();
+  }
+  await writeFile(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = renderMarkdown(results);
+  await writeFile(join(benchDir, 'RESULTS.md'), markdown);
+  process.stdout.write(markdown);
+}
+
 async function main() {
+  const onlyAt = process.argv.indexOf('--only');
+  if (onlyAt >= 0) return only(process.argv[onlyAt + 1] ?? '');
   const started = performance.now();
   log('round trips ...');
   const trips = await roundTrips();
@@ -51,6 +71,8 @@ async function main() {
 
     log('cost per request ...');
     const cost = await costPerRequest(emulator.url, memberToken, fixed.url);
+    log('server sessions ...');
+    const server = { date: new Date().toISOString(), rows: await serverSessions(emulator.url) };
     log('cold start ...');
     const cold = await coldStart(emulator.url);
     log('bundle size, codegen, type-check ...');
@@ -74,6 +96,7 @@ async function main() {
       roundTrips: { ...trips, acrossExpiry: expiry },
       sharedSessions: shared,
       costPerRequest: cost,
+      serverSessions: server,
       coldStart: cold,
       bundle: sizes,
       webBuild: web,

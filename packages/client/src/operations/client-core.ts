@@ -207,7 +207,8 @@ export function createClientCore({
     close() {
       if (machine.closed) return;
       machine.close();
-      pending.close(clientClosedError());
+      // A client per request is closed per request: no error (and its stack) unless work is pending.
+      pending.close(clientClosedError);
       executor.dispose();
       onClose?.();
     },

@@ -49,9 +49,12 @@ export class PendingWork {
     });
   }
 
-  /** Rejects everything still pending with `error`. */
-  close(error: Error): void {
-    this.#entries.forEach((entry) => entry.fail(error));
+  /** Rejects everything still pending with the error `closed` makes (only made when something is pending). */
+  close(closed: () => Error): void {
+    if (this.#entries.size > 0) {
+      const error = closed();
+      this.#entries.forEach((entry) => entry.fail(error));
+    }
     this.#stopSweeper();
   }
 

@@ -1,0 +1,83 @@
+// Child process: the server-side CPU of one member's request, `count` times with `concurrency` in
+// flight, after a warm-up: `direct` (a long-lived client's query, answered as a Response, as a
+// fetch-standard server answers),
+// `handle` (@bettermode-kit/ssr: cookie read, a client per request, the query, the Response), or
+// `proxy` (the browser's GraphQL endpoint). Requests are built before the timing: a framework
+// builds them whatever the library. Prints JSON.
+import { createBettermodeClient } from '@bettermode-kit/client';
+import { AuthMemberDocument } from '@bettermode-kit/operations';
+import { createSessionCookies } from '@bettermode-kit/ssr';
+
+const [endpoint, mode, concurrencyText, countText] = process.argv.slice(2);
+const concurrency = Number(concurrencyText);
+const count = Number(countText);
+const networkDomain = 'community.bettermode.io';
+const credentials = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
+const query = '{ authMember { id name username } }';
+
+let prepare = () => undefined;
+let run;
+let close;
+if (mode === 'direct') {
+  const bm = createBettermodeClient({ endpoint, networkDomain });
+  await bm.login(credentials);
+  run = async () => Response.json({ data: await bm.query(AuthMemberDocument, {}) }).text();
+  close = () => bm.close();
+} else {
+  const sessions = createSessionCookies({ endpoint, networkDomain });
+  const login = await sessions.login(new Request('http://app.example/login', { method: 'POST' }), credentials);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  close = () => sessions.close();
+  if (mode === 'handle') {
+    const request = new Request('http://app.example/', { headers: { cookie } });
+    run = async () =>
+      (
+        await sessions.handle(request, async (bm) => Response.json({ data: await bm.query(AuthMemberDocument, {}) }))
+      ).text();
+  } else {
+    const proxy = sessions.graphqlProxy();
+    const body = JSON.stringify({ query });
+    const headers = { cookie, 'content-type': 'application/json', origin: 'http://app.example' };
+    let requests = [];
+    prepare = (total) => {
+      requests = Array.from(
+        { length: total },
+        () => new Request('http://app.example/graphql', { method: 'POST', headers, body }),
+      );
+    };
+    run = async (index) => (await proxy(requests[index])).text();
+  }
+}
+
+async function drive(total) {
+  prepare(total);
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < total) {
+      const index = next++;
+      try {
+        const text = await run(index);
+        if (!text.includes('"username"')) failures += 1;
+      } catch {
+        failures += 1;
+      }
+    }
+  };
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = process.cpuUsage(cpuBefore);
+  return { elapsedMs: performance.now() - started, failures, cpuMicros: cpu.user + cpu.system };
+}
+
+await drive(Math.max(100, Math.round(count / 5)));
+const { elapsedMs, failures, cpuMicros } = await drive(count);
+await close();
+console.log(
+  JSON.stringify({ requestsPerSecond: (count / elapsedMs) * 1000, cpuMicrosPerRequest: cpuMicros / count, failures }),
+);
+process.exit(0);
