@@ -1,3 +1,5 @@
+import { readLimitedBody } from '@bettermode-kit/internal';
+
 /** The origin the app is served at, as the browser sees it (behind a proxy too). */
 export function ownOrigin(request: Request): string {
   const url = new URL(request.url);
@@ -28,27 +30,6 @@ export function isSameOrigin(request: Request, allowedOrigins: readonly string[]
 
 /** The body as text, or null past `maxBytes` (read no further than that). */
 export async function readLimitedText(request: Request, maxBytes: number): Promise<string | null> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) return null;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  const body = await readLimitedBody(request, maxBytes);
+  return body === 'too-large' ? null : new TextDecoder().decode(body);
 }

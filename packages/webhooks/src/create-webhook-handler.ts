@@ -1,5 +1,5 @@
 import { handleWebhook, prepareWebhookHandler, type WebhookHandlerOptions } from './handle-webhook';
-import { readLimitedBody } from './read-limited-body';
+import { readLimitedBody } from '@bettermode-kit/internal';
 
 /**
  * A webhook receiver for fetch-style runtimes (Cloudflare Workers, Deno, Bun, Next.js route

@@ -1,5 +1,5 @@
 import { handleWebhook, prepareWebhookHandler, type WebhookHandlerOptions } from './handle-webhook';
-import { joinChunks } from './read-limited-body';
+import { joinChunks } from '@bettermode-kit/internal';
 
 /** The parts of `http.IncomingMessage` the handler reads (Express's `req` is one). */
 export interface NodeWebhookRequest extends AsyncIterable<Uint8Array | string> {
