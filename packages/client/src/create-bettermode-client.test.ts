@@ -222,6 +222,44 @@ describe('tokens that expire within seconds', () => {
   });
 });
 
+describe('getSession({ fresh: true }) and onSessionChange()', () => {
+  test('a due session is refreshed once for concurrent callers, a fresh one costs nothing; listeners hear it and unsubscribe', async () => {
+    const emulator = await startEmulator({ accessTokenTtlSeconds: 2 });
+    const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain });
+    try {
+      const heard: string[] = [];
+      const second: string[] = [];
+      const stop = bm.onSessionChange((_session, reason) => heard.push(reason));
+      bm.onSessionChange(() => {
+        throw new Error('a listener that fails stops no other');
+      });
+      bm.onSessionChange((_session, reason) => second.push(reason));
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      await bm.login(member);
+      emulator.resetStats();
+      expect((await bm.getSession({ fresh: true }))?.kind).toBe('member');
+      expect(emulator.stats().requests).toBe(0);
+      const { expiresAt } = (await bm.getSession()) as { expiresAt: Date };
+      await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() - 100));
+      const sessions = await Promise.all(Array.from({ length: 10 }, () => bm.getSession({ fresh: true })));
+      expect(sessions.every((session) => session?.kind === 'member' && session.expiresAt > expiresAt)).toBe(true);
+      expect(emulator.stats()).toMatchObject({ requests: 1, refreshes: 1, unauthorized: 0 });
+      expect(heard).toEqual(['guest', 'login', 'refresh']);
+      expect(second).toEqual(['guest', 'login', 'refresh']);
+      expect(warn).toHaveBeenCalledTimes(1);
+      warn.mockRestore();
+      stop();
+      await bm.logout();
+      expect(heard).toEqual(['guest', 'login', 'refresh']);
+      expect(second.at(-1)).toBe('logout');
+      expect(() => bm.onSessionChange('nope' as never)).toThrow(TypeError);
+    } finally {
+      bm.close();
+      await emulator.stop();
+    }
+  });
+});
+
 test('misconfiguration throws at once, with the package name', () => {
   expect(() => createBettermodeClient({} as never)).toThrow(
     /^@bettermode-kit\/client: networkDomain \(or networkId\) is required/,

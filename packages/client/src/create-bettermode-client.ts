@@ -40,8 +40,17 @@ export interface BettermodeClient extends BettermodeOperations {
   login(credentials: LoginCredentials): Promise<Session>;
   /** Ends the member session on the server (`logoutNetwork`); later operations are a guest's. */
   logout(): Promise<void>;
-  /** The current session, or null before the first operation and after a logout. Never includes tokens. */
-  getSession(): Promise<Session | null>;
+  /**
+   * The current session, or null before the first operation and after a logout. Never includes tokens.
+   * With `{ fresh: true }`, a session that is due is refreshed first (and a client with no session
+   * gets its guest token): what a server's middleware calls to renew a cookie before rendering.
+   */
+  getSession(options?: { fresh?: boolean | undefined }): Promise<Session | null>;
+  /**
+   * Calls `listener` after every session change, as the `onSessionChange` option does (this
+   * client's changes and those another holder of the storage made); returns the unsubscribe.
+   */
+  onSessionChange(listener: SessionChangeListener): () => void;
   /** Stops the client: pending work fails with `CLIENT_CLOSED`, nothing is written afterwards, nothing keeps the process alive. */
   close(): void;
 }
@@ -119,6 +128,8 @@ function clientMaker(options: BettermodeClientFactoryOptions) {
       );
     }
     const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
+    const listeners = new Set<SessionChangeListener>();
+    if (clientOptions.onSessionChange) listeners.add(clientOptions.onSessionChange);
     const api = createTokenApi({
       transport,
       url: settings.endpoint,
@@ -132,7 +143,18 @@ function clientMaker(options: BettermodeClientFactoryOptions) {
       community,
       api,
       clock,
-      onChange: clientOptions.onSessionChange,
+      // Each listener on its own: one that throws is reported by the machine and stops no other.
+      onChange: (session, reason) => {
+        let failure: { error: unknown } | undefined;
+        for (const listener of [...listeners]) {
+          try {
+            listener(session, reason);
+          } catch (error) {
+            failure ??= { error };
+          }
+        }
+        if (failure) throw failure.error;
+      },
     });
     const core = createClientCore({
       ...settings,
@@ -162,7 +184,14 @@ function clientMaker(options: BettermodeClientFactoryOptions) {
         return core.track(machine.login({ usernameOrEmail, password }));
       },
       logout: () => core.track(machine.logout()),
-      getSession: () => core.track(machine.read()),
+      getSession: (getOptions) =>
+        core.track(getOptions?.fresh ? machine.prepare().then(() => machine.read()) : machine.read()),
+      onSessionChange(listener) {
+        if (typeof listener !== 'function') throw new TypeError(`${packageName}: onSessionChange() needs a function`);
+        const entry: SessionChangeListener = (session, reason) => listener(session, reason);
+        listeners.add(entry);
+        return () => void listeners.delete(entry);
+      },
       close: () => core.close(),
     };
     return bm;

@@ -17,7 +17,16 @@ import { packageName } from './package-name';
 import { RequestSessionStorage } from './request-session-storage';
 import { forwardedProto, isSameOrigin, readLimitedText } from './request-guards';
 import { memoryCoordination, type SessionCoordination } from './session-coordination';
-import { parseCookies, readSessionCookie, sessionCookieHeaders, type CookieAttributes } from './session-cookie';
+import {
+  isOurs,
+  parseCookies,
+  readSessionCookie,
+  rewriteCookieHeader,
+  serializeCookie,
+  sessionCookieWrites,
+  type CookieAttributes,
+  type CookieWrite,
+} from './session-cookie';
 import { refusedFieldsOf } from './token-fields';
 
 /** Options of {@link createSessionCookies}: the client's (community, endpoint, timeouts), and the cookie's. */
@@ -50,12 +59,34 @@ export interface SessionCookiesOptions extends BettermodeClientFactoryOptions {
   leaseMs?: number | undefined;
 }
 
+/** A cookie to set, in the shape frameworks' cookie APIs take (Next's `cookies().set`, SvelteKit's, Astro's). */
+export interface SessionCookie {
+  name: string;
+  /** `''` with `maxAge: 0` clears the cookie. */
+  value: string;
+  options: {
+    path: '/';
+    httpOnly: true;
+    sameSite: 'lax' | 'strict' | 'none';
+    secure: boolean;
+    /** Seconds. */
+    maxAge: number;
+  };
+}
+
 /** One request's session: its client, and the cookies to send back. */
 export interface RequestSession {
   /** A client on this request's session; closed by {@link RequestSession.close}. */
   readonly client: BettermodeClient;
   /** `Set-Cookie` values when the session changed (a refresh, a login, a logout), else none. */
   setCookies(): string[];
+  /** The same cookies as {@link RequestSession.setCookies}, for a framework's cookie API. */
+  cookies(): SessionCookie[];
+  /**
+   * The request's `Cookie` header with the session as it is now: what a middleware forwards, so
+   * the rest of the request (a page rendering) reads the refreshed session, not the spent one.
+   */
+  requestCookieHeader(): string;
   /** Closes the client; operations still running fail with `CLIENT_CLOSED`. */
   close(): void;
 }
@@ -73,6 +104,14 @@ export interface SessionCookies {
    * and the session transitions, are refused.
    */
   graphqlProxy(): (request: Request) => Promise<Response>;
+  /**
+   * One handler for everything the browser calls, under any base path (`/api/bettermode/…`, say):
+   * `POST …/login` with a JSON `{ usernameOrEmail, password }`, `POST …/logout`, `POST …/graphql`
+   * (the {@link SessionCookies.graphqlProxy}), and `GET …/session`, which answers `{ session }`
+   * (never a token; refreshed first when due; `null` without a cookie). What
+   * `@bettermode-kit/react`'s server-held mode talks to.
+   */
+  routes(): (request: Request) => Promise<Response>;
   /** Logs a member in: `200 { session }` with the cookie, or `401 { error }`; same origin only. */
   login(request: Request, credentials: LoginCredentials): Promise<Response>;
   /** Ends the member session on Bettermode and clears the cookie: `200 { session: null }`; same origin only. */
@@ -81,7 +120,12 @@ export interface SessionCookies {
    * The building block of the other methods and of framework adapters: a client on the session in
    * `cookieHeader`. Call `setCookies()` when done, then `close()`.
    */
-  open(cookieHeader: string | null, options: { secure: boolean }): RequestSession;
+  open(
+    cookieHeader: string | null,
+    options: { secure: boolean; onChange?: ((session: RequestSession) => void) | undefined },
+  ): RequestSession;
+  /** Whether a `Cookie` header carries a session cookie of ours (readable or not): without one there is nothing to renew. */
+  hasSession(cookieHeader: string | null): boolean;
   /** Whether cookies for this request are `Secure`. */
   isSecure(request: Request): boolean;
   /** Closes the shared connections and the coordination store. */
@@ -137,26 +181,44 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
       ? (forwardedProto(request) ?? new URL(request.url).protocol.replace(':', '')) === 'https'
       : settings.secure;
 
-  function open(cookieHeader: string | null, { secure }: { secure: boolean }): RequestSession {
+  function open(
+    cookieHeader: string | null,
+    { secure, onChange }: { secure: boolean; onChange?: ((session: RequestSession) => void) | undefined },
+  ): RequestSession {
     const cookies = parseCookies(cookieHeader);
     const storage = new RequestSessionStorage(readSessionCookie(cookies, settings.cookieName), storageSettings);
-    const client = clients.client(storage);
     const attributes: CookieAttributes = {
       name: settings.cookieName,
       secure: secure || settings.sameSite === 'None',
       sameSite: settings.sameSite,
       maxAgeSeconds: settings.maxAgeSeconds,
     };
-    const unreadable = cookieHeader !== null && hasOurCookie(cookies, settings.cookieName) && storage.value === null;
-    return {
-      client,
-      setCookies() {
-        // An unreadable cookie of ours (mixed chunks, a foreign value) is cleared once.
-        if (!storage.changed && !unreadable) return [];
-        return sessionCookieHeaders(cookieValue(storage.value), attributes, cookies);
-      },
-      close: () => client.close(),
+    const unreadable = storage.value === null && [...cookies.keys()].some((name) => isOurs(name, settings.cookieName));
+    // One write per stored value: the Set-Cookie lines and the forwarded Cookie header carry one generation.
+    let written: { value: string | null; writes: CookieWrite[] } | undefined;
+    const writes = (): CookieWrite[] => {
+      // An unreadable cookie of ours (mixed chunks, a foreign value) is cleared once.
+      if (!storage.changed && !unreadable) return [];
+      const value = cookieValue(storage.value);
+      if (written?.value !== value) written = { value, writes: sessionCookieWrites(value, attributes, cookies) };
+      return written.writes;
     };
+    const sameSite = settings.sameSite.toLowerCase() as SessionCookie['options']['sameSite'];
+    const session: RequestSession = {
+      client: clients.client(storage, {
+        onSessionChange: onChange && (() => onChange(session)),
+      }),
+      setCookies: () => writes().map((write) => serializeCookie(write, attributes)),
+      cookies: () =>
+        writes().map(({ name, value, maxAgeSeconds }) => ({
+          name,
+          value,
+          options: { path: '/', httpOnly: true, sameSite, secure: attributes.secure, maxAge: maxAgeSeconds },
+        })),
+      requestCookieHeader: () => rewriteCookieHeader(cookies, writes()),
+      close: () => session.client.close(),
+    };
+    return session;
   }
 
   async function handle(
@@ -249,9 +311,61 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
     };
   }
 
+  function routes(): (request: Request) => Promise<Response> {
+    const proxy = graphqlProxy();
+    const failure = (status: number, code: string, message: string, headers?: Record<string, string>) =>
+      json(status, { error: { code, message } }, headers);
+    return async (request) => {
+      const action = new URL(request.url).pathname.replace(/\/+$/, '').split('/').pop();
+      if (action === 'graphql') return proxy(request);
+      if (action === 'session') {
+        if (request.method !== 'GET' && request.method !== 'HEAD')
+          return failure(405, 'METHOD_NOT_ALLOWED', 'The session is read with GET', { allow: 'GET' });
+        const cookieHeader = request.headers.get('cookie');
+        if (!hasSession(cookieHeader)) return json(200, { session: null }, { 'cache-control': 'private, no-store' });
+        return handle(request, async (bm) => {
+          const answer = async () =>
+            json(200, { session: await bm.getSession() }, { 'cache-control': 'private, no-store' });
+          try {
+            await bm.getSession({ fresh: true });
+            return await answer();
+          } catch (error) {
+            // A session past its successor window: a guest's now, said plainly (the cookie is cleared).
+            if (error instanceof SessionExpiredError) return answer();
+            return errorResponse(error, failure);
+          }
+        });
+      }
+      if (action !== 'login' && action !== 'logout')
+        return failure(404, 'NOT_FOUND', 'Routes: GET session, POST login, POST logout, POST graphql');
+      if (request.method !== 'POST')
+        return failure(405, 'METHOD_NOT_ALLOWED', `${action} takes POST`, { allow: 'POST' });
+      const refused = refuseCrossOrigin(request);
+      if (refused) return refused;
+      if (action === 'logout') return logout(request);
+      const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/json')
+        return failure(415, 'UNSUPPORTED_MEDIA_TYPE', 'login takes an application/json body');
+      const text = await readLimitedText(request, 16 * 1024);
+      if (text === null) return failure(413, 'PAYLOAD_TOO_LARGE', 'The body is larger than 16384 bytes');
+      let credentials: LoginCredentials;
+      try {
+        credentials = JSON.parse(text) as LoginCredentials;
+      } catch {
+        return failure(400, 'BAD_REQUEST', 'The body is not JSON');
+      }
+      return login(request, credentials);
+    };
+  }
+
+  const hasSession = (cookieHeader: string | null): boolean =>
+    [...parseCookies(cookieHeader).keys()].some((name) => isOurs(name, settings.cookieName));
+
   return {
     handle,
     graphqlProxy,
+    routes,
+    hasSession,
     login,
     logout,
     open,
@@ -268,11 +382,6 @@ function cookieValue(value: string | null): string | null {
   if (value === null) return null;
   const parsed = parseStoredValue(value);
   return parsed === 'invalid' || parsed.session === null ? null : value;
-}
-
-function hasOurCookie(cookies: Map<string, string>, name: string): boolean {
-  for (const key of cookies.keys()) if (key === name || key.startsWith(`${name}.`)) return true;
-  return false;
 }
 
 /** Adds the cookies (and no caching by shared caches) to a response; headers of a Response may be immutable. */

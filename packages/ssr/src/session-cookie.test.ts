@@ -1,5 +1,16 @@
 import { expect, test } from 'vitest';
-import { parseCookies, readSessionCookie, sessionCookieHeaders, type CookieAttributes } from './session-cookie';
+import {
+  parseCookies,
+  readSessionCookie,
+  rewriteCookieHeader,
+  serializeCookie,
+  sessionCookieWrites,
+  type CookieAttributes,
+} from './session-cookie';
+
+/** The `Set-Cookie` values of a write. */
+const sessionCookieHeaders = (value: string | null, attributes: CookieAttributes, request: Map<string, string>) =>
+  sessionCookieWrites(value, attributes, request).map((write) => serializeCookie(write, attributes));
 
 const attributes: CookieAttributes = { name: 'bm_session', secure: false, sameSite: 'Lax', maxAgeSeconds: 60 };
 const large = JSON.stringify({ token: 'é'.repeat(10) + 'x'.repeat(6 * 1024) });
@@ -69,4 +80,13 @@ test('writing clears the cookies of ours the new value does not use, and only th
   expect(sessionCookieHeaders(null, { ...attributes, secure: true }, parseCookies('bm_session=a'))).toEqual([
     'bm_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure',
   ]);
+});
+
+test('the rewritten Cookie header a framework forwards holds the new session and every other cookie, and reads back', () => {
+  const request = parseCookies('theme=dark; bm_session.0=a.2.x; bm_session.1=a.2.y; lang=fr');
+  const writes = sessionCookieWrites('{"new":true}', attributes, request);
+  const header = rewriteCookieHeader(request, writes);
+  expect(header).toMatch(/^theme=dark; lang=fr; bm_session=[^;]+$/);
+  expect(readSessionCookie(parseCookies(header), 'bm_session')).toBe('{"new":true}');
+  expect(rewriteCookieHeader(request, sessionCookieWrites(null, attributes, request))).toBe('theme=dark; lang=fr');
 });

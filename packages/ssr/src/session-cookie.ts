@@ -67,53 +67,67 @@ export function readSessionCookie(cookies: Map<string, string>, name: string): s
   }
 }
 
+/** One cookie to write: a value to keep, or `''` with `maxAgeSeconds: 0` to clear. */
+export interface CookieWrite {
+  name: string;
+  value: string;
+  maxAgeSeconds: number;
+}
+
 /**
- * `Set-Cookie` values that store `value` (or clear the session for null), clearing the request's
- * cookies of ours that the new value does not use.
+ * The cookies that store `value` (or clear the session for null), clearing the request's cookies
+ * of ours that the new value does not use.
  */
-export function sessionCookieHeaders(
+export function sessionCookieWrites(
   value: string | null,
   attributes: CookieAttributes,
   requestCookies: Map<string, string>,
-): string[] {
-  const { name } = attributes;
-  const headers: string[] = [];
-  const written = new Set<string>();
+): CookieWrite[] {
+  const { name, maxAgeSeconds } = attributes;
+  const writes: CookieWrite[] = [];
   if (value !== null) {
     const generation = newGeneration();
     const data = base64url(new TextEncoder().encode(value));
     if (data.length + generation.length + 1 <= maxChunkChars) {
-      headers.push(cookie(name, `${generation}.${data}`, attributes));
-      written.add(name);
+      writes.push({ name, value: `${generation}.${data}`, maxAgeSeconds });
     } else {
       const size = maxChunkChars - generation.length - 8;
       const count = Math.ceil(data.length / size);
       if (count > maxChunks) throw new RangeError(`the session is too large for ${maxChunks} cookies`);
       for (let index = 0; index < count; index += 1) {
-        headers.push(
-          cookie(
-            `${name}.${index}`,
-            `${generation}.${count}.${data.slice(index * size, (index + 1) * size)}`,
-            attributes,
-          ),
-        );
-        written.add(`${name}.${index}`);
+        const chunk = data.slice(index * size, (index + 1) * size);
+        writes.push({ name: `${name}.${index}`, value: `${generation}.${count}.${chunk}`, maxAgeSeconds });
       }
     }
   }
+  const written = new Set(writes.map((write) => write.name));
   for (const existing of requestCookies.keys()) {
-    if (written.has(existing)) continue;
-    if (existing === name || (existing.startsWith(`${name}.`) && /^\d+$/.test(existing.slice(name.length + 1))))
-      headers.push(cookie(existing, '', { ...attributes, maxAgeSeconds: 0 }));
+    if (!written.has(existing) && isOurs(existing, name)) writes.push({ name: existing, value: '', maxAgeSeconds: 0 });
   }
-  return headers;
+  return writes;
 }
 
-function cookie(name: string, value: string, attributes: CookieAttributes): string {
-  const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${attributes.sameSite}`];
-  parts.push(`Max-Age=${attributes.maxAgeSeconds}`);
+/** Whether a cookie name is the session cookie or one of its chunks. */
+export function isOurs(cookieName: string, name: string): boolean {
+  return cookieName === name || (cookieName.startsWith(`${name}.`) && /^\d+$/.test(cookieName.slice(name.length + 1)));
+}
+
+/** A `Set-Cookie` value. */
+export function serializeCookie(write: CookieWrite, attributes: CookieAttributes): string {
+  const parts = [`${write.name}=${write.value}`, 'Path=/', 'HttpOnly', `SameSite=${attributes.sameSite}`];
+  parts.push(`Max-Age=${write.maxAgeSeconds}`);
   if (attributes.secure) parts.push('Secure');
   return parts.join('; ');
+}
+
+/** The request's `Cookie` header as it reads after `writes`: what a framework forwards to the rest of the request. */
+export function rewriteCookieHeader(requestCookies: Map<string, string>, writes: CookieWrite[]): string {
+  const cookies = new Map(requestCookies);
+  for (const write of writes) {
+    if (write.maxAgeSeconds === 0) cookies.delete(write.name);
+    else cookies.set(write.name, write.value);
+  }
+  return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 }
 
 /** A generation: the time of the write (to pick the later of two) and a random part (to tell two apart). */

@@ -1,0 +1,12 @@
+import type { NextRequest } from 'next/server';
+import { middleware } from './lib/bettermode';
+
+/** Renews a due session before any page renders (Next.js 16 calls `middleware.ts` `proxy.ts`). */
+export function proxy(request: NextRequest) {
+  return middleware(request);
+}
+
+export const config = {
+  // Pages only: the API routes renew on their own, and static files carry no session.
+  matcher: ['/((?!api/|_next/|favicon.ico).*)'],
+};
