@@ -16,12 +16,15 @@ if (!process.env.BETTERMODE_ENDPOINT) {
   env.BETTERMODE_NETWORK_DOMAIN = emulator.networkDomain;
 }
 
-console.log('Building the Next.js example (about 20 s)…');
-const build = spawn(process.execPath, [next, 'build'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-const [built] = await once(build, 'exit');
-if (built !== 0) {
-  await emulator?.stop();
-  process.exit(1);
+// --no-build serves the build that is there (the tests build once for every test file).
+if (!process.argv.includes('--no-build')) {
+  console.log('Building the Next.js example (about 20 s)…');
+  const build = spawn(process.execPath, [next, 'build'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const [built] = await once(build, 'exit');
+  if (built !== 0) {
+    await emulator?.stop();
+    process.exit(1);
+  }
 }
 
 const port = process.env.PORT ?? '3000';

@@ -1,8 +1,8 @@
 import { InvalidCredentialsError, NetworkError, RateLimitedError } from '@bettermode-kit/client';
 import { AuthMemberDocument, NetworkPublicInfoDocument } from '@bettermode-kit/operations';
 import { useEffect, useState, type FormEvent } from 'react';
-import { useQuery, type CombinedError } from 'urql';
-import { bm, useSession } from './bettermode';
+import { useLogin, useLogout, useQuery, useSession } from '@bettermode-kit/react';
+import type { CombinedError } from 'urql';
 
 /** How often the views ask again (`?poll=ms`): the page stays current and recovers on its own after an outage. */
 const pollMs = Number(new URLSearchParams(location.search).get('poll') ?? 5000);
@@ -55,20 +55,15 @@ function NetworkInfo() {
 }
 
 function LoginForm() {
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { login, pending: busy, error } = useLogin();
+  const failure = error ? describe(error) : null;
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setFailure(null);
-    try {
-      await bm.login({ usernameOrEmail: String(form.get('usernameOrEmail')), password: String(form.get('password')) });
-    } catch (error) {
-      setFailure(describe(error));
-    } finally {
-      setBusy(false);
-    }
+    // A failure shows from useLogin's error.
+    await login({ usernameOrEmail: String(form.get('usernameOrEmail')), password: String(form.get('password')) }).catch(
+      () => undefined,
+    );
   };
   return (
     <section data-testid="guest-view">
@@ -96,6 +91,7 @@ function LoginForm() {
 }
 
 function MemberView() {
+  const { logout } = useLogout();
   const [{ data, error, fetching }, reexecute] = useQuery({ query: AuthMemberDocument, requestPolicy: 'network-only' });
   const counts = usePolling(() => reexecute({ requestPolicy: 'network-only' }), fetching, error);
   const member = data?.authMember;
@@ -121,7 +117,7 @@ function MemberView() {
         Checked {counts.answers} {counts.answers === 1 ? 'time' : 'times'}
         {counts.failures ? `, ${counts.failures} failed` : ''}.
       </p>
-      <button type="button" onClick={() => void bm.logout()}>
+      <button type="button" onClick={() => void logout().catch(() => undefined)}>
         Log out
       </button>
     </section>

@@ -1,14 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Provider } from 'urql';
+import { BettermodeProvider } from '@bettermode-kit/react';
 import { App } from './App';
-import { urqlClient } from './bettermode';
+import { bm } from './bettermode';
 import './styles.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <Provider value={urqlClient}>
+    <BettermodeProvider client={bm}>
       <App />
-    </Provider>
+    </BettermodeProvider>
   </StrictMode>,
 );

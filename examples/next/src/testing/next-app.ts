@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../../../testing/redis-server';
 
 /** The example's folder. */
 export const appRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,17 +25,6 @@ export async function buildNextApp(): Promise<void> {
 /** Whether a production build is there (`.next/BUILD_ID`). */
 export function hasBuild(): boolean {
   return existsSync(`${appRoot}/.next/BUILD_ID`) && statSync(`${appRoot}/.next/BUILD_ID`).isFile();
-}
-
-/** A free port on 127.0.0.1 (`next start` takes a port, not 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
 }
 
 /** One `next start` process of the example. */
