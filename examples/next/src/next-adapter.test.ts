@@ -2,7 +2,7 @@ import { startEmulator } from '@bettermode-kit/emulator';
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, test } from 'vitest';
 import { redisUrl } from '../../../testing/redis-url';
-import { describeSessionApp } from '../../../testing/session-app-conformance';
+import { describeSessionApp } from '../../../packages/ssr/src/test-support/session-app-conformance';
 import { startNextApp } from './testing/next-app';
 
 describeSessionApp('the Next.js adapter (proxy.ts, a Server Component page, route handlers)', async (env) => {

@@ -1,4 +1,4 @@
-import { describeSessionApp } from '../../../testing/session-app-conformance';
+import { describeSessionApp } from './test-support/session-app-conformance';
 import { createSessionCookies } from './index';
 import { plainSessionApp } from './test-support/plain-session-app';
 import { serveFetch } from './test-support/serve-fetch';
