@@ -189,12 +189,20 @@ async function main(): Promise<number> {
       }
       if (
         found['@bettermode-kit/operations'] !== found['@bettermode-kit/client'] ||
-        found['@bettermode-kit/ssr'] !== found['@bettermode-kit/client']
+        found['@bettermode-kit/ssr'] !== found['@bettermode-kit/client'] ||
+        found['@bettermode-kit/react'] !== found['@bettermode-kit/client']
       ) {
-        throw new StepFailure(`operations, client and ssr must be released together: ${JSON.stringify(found)}`);
+        throw new StepFailure(`operations, client, ssr and react must be released together: ${JSON.stringify(found)}`);
       }
       // Private packages (bench, examples, tools) are never versioned.
-      for (const folder of ['bench', 'examples/quickstart', 'examples/web', 'tools/schema', 'tools/release']) {
+      for (const folder of [
+        'bench',
+        'examples/quickstart',
+        'examples/web',
+        'examples/next',
+        'tools/schema',
+        'tools/release',
+      ]) {
         const manifest = JSON.parse(await readFile(join(copy, folder, 'package.json'), 'utf8')) as { version?: string };
         if (manifest.version !== '0.0.0')
           throw new StepFailure(`${folder} (private) was versioned to ${manifest.version}`);
@@ -238,6 +246,8 @@ async function main(): Promise<number> {
           '--loglevel=error',
           ...specs,
           'graphql@16.15.0',
+          'react@19.3.1',
+          'react-dom@19.3.1',
           'typescript@5.9.3',
           '@types/node@20',
           'tsx@4.23.15',
@@ -267,6 +277,11 @@ async function main(): Promise<number> {
         'a server logs a member in with @bettermode-kit/ssr and renders a request through handle',
         'ssr-handle.mjs',
         'ssr: 200 John Smith (0 new cookies)',
+      ],
+      [
+        'a server renders <BettermodeProvider> of @bettermode-kit/react with the session from handle',
+        'ssr-react.mjs',
+        'react: <p>John Smith</p> bettermodeuser',
       ],
     ] as const) {
       await step(label, async () => {
