@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AppCredentialsError, ForbiddenError, type BettermodeError } from './index';
 import { createBettermodeAppClient, type BettermodeAppClientOptions } from './node';
-import { startFaultProxy } from './test-support/fault-proxy';
+import { startFaultProxy } from '../../../testing/fault-proxy';
 import { transports } from './test-support/transports';
 
 const networkId = 'NtT0FkLxxi';

@@ -173,7 +173,7 @@ describe('createBettermodeClient against the emulator', () => {
     // A bare 401 from something in front of Bettermode (a proxy) is an HTTP error, not Bettermode's refusal.
     ['always-http-401', HttpError],
   ] as const)('refused even after a refresh (%s): %o, never a loop', async (fault, errorClass) => {
-    const { startFaultProxy } = await import('./test-support/fault-proxy');
+    const { startFaultProxy } = await import('../../../testing/fault-proxy');
     const proxy = await startFaultProxy(emulator.url);
     try {
       const bm = client({ endpoint: proxy.url });

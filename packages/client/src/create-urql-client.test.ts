@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBettermodeClient } from './index';
 import { createBettermodeAppClient } from './node';
-import { startFaultProxy } from './test-support/fault-proxy';
+import { startFaultProxy } from '../../../testing/fault-proxy';
 import { transports } from './test-support/transports';
 import { createUrqlClient } from './urql';
 

@@ -9,7 +9,7 @@ import {
   TimeoutError,
   type BettermodeClient,
 } from './index';
-import { startFaultProxy, type Fault } from './test-support/fault-proxy';
+import { startFaultProxy, type Fault } from '../../../testing/fault-proxy';
 import { transports } from './test-support/transports';
 
 describe.each(transports)('faults give typed errors and the session survives (%s)', (_name, fetchOption) => {

@@ -2,7 +2,7 @@ import { startEmulator } from '@bettermode-kit/emulator';
 import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createBettermodeClient, memoryStorage } from './index';
-import { startFaultProxy } from './test-support/fault-proxy';
+import { startFaultProxy } from '../../../testing/fault-proxy';
 import { readStoredSession } from './test-support/stored-session';
 import { createUrqlClient } from './urql';
 import { transports } from './test-support/transports';

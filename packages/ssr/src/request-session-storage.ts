@@ -24,7 +24,8 @@ export interface RequestSessionSettings {
  * - the refresh lease is a lock in the coordination store named by the refresh token's hash, so
  *   requests carrying one cookie, in any process, refresh once;
  * - a refresh is recorded as the spent token's successor for the window (only if none is there:
- *   the compare-and-set), sealed with that token;
+ *   the compare-and-set), sealed with that token; so is a refused refresh (the guest session that
+ *   follows the member's), so one refusal ends the session for every request carrying the cookie;
  * - what is written ends up in the response's cookie.
  */
 export class RequestSessionStorage implements SessionStorage {
@@ -88,7 +89,13 @@ export class RequestSessionStorage implements SessionStorage {
     if (expectedVersion !== this.#version) return null;
     const spent = memberRefreshToken(this.#value);
     const parsed = parseStoredValue(value);
-    if (spent !== null && parsed !== 'invalid' && parsed.reason === 'refresh' && parsed.session?.kind === 'member') {
+    // A refresh's outcome is shared, whether a new member session or the end of this one (the
+    // refresh token refused: the guest session that follows): the other requests carrying the
+    // spent token adopt it instead of sending that token again.
+    const outcome =
+      parsed !== 'invalid' &&
+      ((parsed.reason === 'refresh' && parsed.session?.kind === 'member') || parsed.reason === 'session-expired');
+    if (spent !== null && outcome) {
       const recorded = await this.#settings.coordination
         .add(await successorName(spent), await sealSuccessor(spent, value), this.#settings.successorWindowMs)
         .catch((error: unknown) => {

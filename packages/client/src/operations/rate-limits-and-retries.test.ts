@@ -13,7 +13,7 @@ import {
 } from '../index';
 import { createBettermodeAppClient } from '../node';
 import { distinct } from '../test-support/distinct';
-import { startFaultProxy } from '../test-support/fault-proxy';
+import { startFaultProxy } from '../../../../testing/fault-proxy';
 import { createUrqlClient } from '../urql';
 
 const credentials = { clientId: 'emulator-app', clientSecret: 'emulator-app-secret', networkId: 'NtT0FkLxxi' };

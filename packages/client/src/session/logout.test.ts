@@ -1,7 +1,7 @@
 import { startEmulator } from '@bettermode-kit/emulator';
 import { expect, test } from 'vitest';
 import { createBettermodeClient } from '../index';
-import { startFaultProxy } from '../test-support/fault-proxy';
+import { startFaultProxy } from '../../../../testing/fault-proxy';
 
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
 

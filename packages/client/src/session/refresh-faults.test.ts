@@ -3,7 +3,7 @@ import { AuthMemberDocument } from '@bettermode-kit/operations';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createBettermodeClient, HttpError, SessionExpiredError, TimeoutError, type BettermodeClient } from '../index';
-import { startFaultProxy } from '../test-support/fault-proxy';
+import { startFaultProxy } from '../../../../testing/fault-proxy';
 import { transports } from '../test-support/transports';
 
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
