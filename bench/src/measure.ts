@@ -454,7 +454,7 @@ export async function startFixedBodyServer() {
 }
 
 /** Requests per run of the server-side cost: the emulator answers about 400 a second. */
-export const serverSessionCounts = { 1: 1000, 32: 3000 } as const;
+export const serverSessionCounts = { 1: 3000, 32: 6000 } as const;
 export const serverSessionModes = ['direct', 'handle', 'proxy'] as const;
 
 /**

@@ -99,7 +99,7 @@ export function renderMarkdown(results: Results): string {
     lines.push(
       '## Server-held sessions (@bettermode-kit/ssr), server-side CPU per request',
       '',
-      `${server.date.slice(0, 10)}. One member's request on the app's server: \`direct\` is a long-lived client's AuthMember query, answered as a \`Response\` (as a fetch-standard server answers); \`handle\` reads the cookie, makes a client on that session (no refresh due), runs the same query and returns a Response; \`proxy\` is the browser's GraphQL endpoint (guards, parse, forward). CPU is \`process.cpuUsage()\` of the app's process; the emulator runs in another. Target: handle and proxy at most 1.2x direct.`,
+      `${server.date.slice(0, 10)}. One member's request on the app's server: \`direct\` is a long-lived client's AuthMember query, answered as a \`Response\` (as a fetch-standard server answers); \`handle\` reads the cookie, makes a client on that session (no refresh due), runs the same query and returns a Response; \`proxy\` is the browser's GraphQL endpoint sent the same operation as text (guards, body read, parse, forward). CPU is \`process.cpuUsage()\` of the app's process after a 2000-request warm-up (the JIT's compiler threads count in it: a server's steady state is measured); the emulator runs in another. Target: handle and proxy at most 1.2x direct.`,
       '',
       '| mode | concurrency (requests) | CPU µs/request (min-max) | x direct | req/s | failures |',
       '| --- | --- | --- | --- | --- | --- |',

@@ -116,7 +116,8 @@ export function createBettermodeAppClient(options: BettermodeAppClientOptions): 
       community: `${settings.endpoint} networkId:${options.networkId} app:${options.clientId}`,
     });
     return createClientCore({
-      ...settings,
+      endpoint: settings.endpoint,
+      requestTimeoutMs: settings.requestTimeoutMs,
       machine,
       transport,
       clock,

@@ -132,6 +132,9 @@ export interface SessionCookies {
   close(): Promise<void>;
 }
 
+/** How many distinct query texts the GraphQL proxy keeps parsed. */
+const checkedQueriesKept = 256;
+
 /**
  * Member sessions held by the server ("backend for frontend"): the tokens stay in an httpOnly
  * cookie and on the server; the browser talks to the app, never to Bettermode with a token.
@@ -178,7 +181,7 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
 
   const isSecure = (request: Request): boolean =>
     settings.secure === 'auto'
-      ? (forwardedProto(request) ?? new URL(request.url).protocol.replace(':', '')) === 'https'
+      ? (forwardedProto(request) ?? (request.url.startsWith('https:') ? 'https' : 'http')) === 'https'
       : settings.secure;
 
   function open(
@@ -268,6 +271,25 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
   }
 
   function graphqlProxy(): (request: Request) => Promise<Response> {
+    // An app's pages send the same few queries again and again: each text is parsed and checked
+    // once, and the same document sent on (the client prints a document once, too).
+    const checkedQueries = new Map<string, { document: DocumentNode; refusedFields: string[] } | string>();
+    const checkQuery = (query: string) => {
+      let checked = checkedQueries.get(query);
+      if (checked === undefined) {
+        try {
+          const document = parse(query);
+          checked = { document, refusedFields: refusedFieldsOf(document) };
+        } catch (error) {
+          checked = error instanceof Error ? error.message : 'The query does not parse';
+        }
+        if (checkedQueries.size >= checkedQueriesKept)
+          checkedQueries.delete(checkedQueries.keys().next().value as string);
+      } else checkedQueries.delete(query);
+      // Most recently used last: the first key is the one to let go.
+      checkedQueries.set(query, checked);
+      return checked;
+    };
     const failure = (status: number, code: string, message: string, headers?: Record<string, string>) =>
       json(status, { errors: [{ message, extensions: { code } }] }, headers);
     return async (request) => {
@@ -283,17 +305,9 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
         return failure(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${settings.maxBodyBytes} bytes`);
       const body = parseBody(text);
       if (typeof body === 'string') return failure(400, 'BAD_REQUEST', body);
-      let document: DocumentNode;
-      try {
-        document = parse(body.query);
-      } catch (error) {
-        return failure(
-          400,
-          'GRAPHQL_PARSE_FAILED',
-          error instanceof Error ? error.message : 'The query does not parse',
-        );
-      }
-      const refusedFields = refusedFieldsOf(document);
+      const checked = checkQuery(body.query);
+      if (typeof checked === 'string') return failure(400, 'GRAPHQL_PARSE_FAILED', checked);
+      const { document, refusedFields } = checked;
       if (refusedFields.length > 0)
         return failure(
           403,

@@ -2,10 +2,12 @@ import { readLimitedBody } from '@bettermode-kit/internal';
 
 /** The origin the app is served at, as the browser sees it (behind a proxy too). */
 export function ownOrigin(request: Request): string {
-  const url = new URL(request.url);
-  const proto = forwardedProto(request) ?? url.protocol.replace(':', '');
+  // request.url is absolute and normalized (a lower-case scheme): no URL parse on every request.
+  const proto = forwardedProto(request) ?? (request.url.startsWith('https:') ? 'https' : 'http');
   const host =
-    request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host') || url.host;
+    request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() ||
+    request.headers.get('host') ||
+    new URL(request.url).host;
   return `${proto}://${host}`;
 }
 
@@ -31,5 +33,7 @@ export function isSameOrigin(request: Request, allowedOrigins: readonly string[]
 /** The body as text, or null past `maxBytes` (read no further than that). */
 export async function readLimitedText(request: Request, maxBytes: number): Promise<string | null> {
   const body = await readLimitedBody(request, maxBytes);
-  return body === 'too-large' ? null : new TextDecoder().decode(body);
+  return body === 'too-large' ? null : utf8.decode(body);
 }
+
+const utf8 = new TextDecoder();

@@ -1,5 +1,8 @@
 import { base64url, fromBase64url } from './successor-box';
 
+/** Refuses bytes that are not UTF-8 (a tampered cookie reads as no session); one call at a time holds no state. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The longest cookie value written; browsers keep at most 4,096 bytes of name and value. */
 const maxChunkChars = 3800;
 /** More chunks than this is no cookie of ours. */
@@ -60,12 +63,22 @@ export function readSessionCookie(cookies: Map<string, string>, name: string): s
   candidates.sort((a, b) => generationTime(b.generation) - generationTime(a.generation));
   const chosen = candidates[0];
   if (!chosen) return null;
+  const known = decodedValues.get(chosen.value);
+  if (known !== undefined) return known;
+  let decoded: string | null;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(fromBase64url(chosen.value));
+    decoded = utf8.decode(fromBase64url(chosen.value));
   } catch {
-    return null;
+    decoded = null;
   }
+  if (decodedValues.size >= decodedValuesKept) decodedValues.delete(decodedValues.keys().next().value as string);
+  decodedValues.set(chosen.value, decoded);
+  return decoded;
 }
+
+/** A member's requests carry the same cookie until it changes: the last few are kept decoded. */
+const decodedValuesKept = 64;
+const decodedValues = new Map<string, string | null>();
 
 /** One cookie to write: a value to keep, or `''` with `maxAgeSeconds: 0` to clear. */
 export interface CookieWrite {

@@ -150,6 +150,33 @@ export function serializeSession(
  */
 export function parseStoredValue(text: string | null): StoredValue | 'invalid' {
   if (text === null) return { session: null, reason: 'logout', community: null };
+  // A value is read several times per transition, and a server on cookies reads the same member's
+  // value on every request of that member: the last few are kept (their results are never
+  // modified, only replaced).
+  const known = parsedValues.get(text);
+  if (known !== undefined) return known;
+  const parsed = freezeValue(parseStoredText(text));
+  if (parsedValues.size >= parsedValuesKept) parsedValues.delete(parsedValues.keys().next().value as string);
+  parsedValues.set(text, parsed);
+  return parsed;
+}
+
+const parsedValuesKept = 64;
+const parsedValues = new Map<string, StoredValue | 'invalid'>();
+
+/** Kept results are shared: frozen, so that no reader can change what the next one gets. */
+function freezeValue(parsed: StoredValue | 'invalid'): StoredValue | 'invalid' {
+  if (parsed === 'invalid') return parsed;
+  if (parsed.session) {
+    Object.freeze(parsed.session.member);
+    Object.freeze(parsed.session.role.scopes);
+    Object.freeze(parsed.session.role);
+    Object.freeze(parsed.session);
+  }
+  return Object.freeze(parsed);
+}
+
+function parseStoredText(text: string): StoredValue | 'invalid' {
   let value: unknown;
   try {
     value = JSON.parse(text);
