@@ -1,4 +1,5 @@
 export { createBettermodeClient, createBettermodeClientFactory } from './create-bettermode-client';
+export { paginate } from './operations/paginate';
 export { parseStoredValue } from './session/session';
 export { memoryStorage } from './storage/memory-storage';
 export { webStorage } from './storage/web-storage';
@@ -11,6 +12,7 @@ export {
   InvalidCredentialsError,
   InvalidResponseError,
   NetworkError,
+  PaginationError,
   RateLimitedError,
   SessionExpiredError,
   TimeoutError,
@@ -27,6 +29,7 @@ export type { BettermodeOperations, GraphqlResult, OperationOptions } from './op
 export type { CommonClientOptions } from './client-options';
 export type { ResultInfo, RetryOptions } from './operations/operation-executor';
 export type { OperationKind } from './operations/operation-kind';
+export type { ConnectionNode, Page, PaginateOptions, PaginationSource, Paginator } from './operations/paginate';
 export type { BettermodeErrorDetails, BettermodeGraphQLError } from './errors/bettermode-error';
 export type { MemoryStorageOptions } from './storage/memory-storage';
 export type {

@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export { createUrqlClient } from './create-urql-client';
+export { paginationSource } from './operations/urql-pagination-source';
 export type { UrqlClientOptions } from './create-urql-client';

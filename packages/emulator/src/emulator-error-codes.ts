@@ -15,6 +15,8 @@ export const EmulatorErrorCode = {
   /** Bettermode's "request limit reached". */
   RequestLimit: '104',
   InvalidAppCredentials: 'INVALID_APP_CREDENTIALS',
+  /** A query over the per-query complexity cap (Bettermode does not publish its own code for it). */
+  QueryTooComplex: 'QUERY_TOO_COMPLEX',
 } as const;
 
 /** One of the codes in {@link EmulatorErrorCode}. */

@@ -46,3 +46,11 @@ export const requestLimitReached = (retryAfterMs: number, http?: { status: numbe
     retryAfterMs,
     ...(http ? { http } : {}),
   });
+
+/** A query costing more than one query may: refused before it runs. */
+export const queryTooComplex = (complexity: number, max: number) =>
+  emulatorError(`Query complexity ${complexity} is over the limit of ${max}`, EmulatorErrorCode.QueryTooComplex, {
+    status: 400,
+    complexity,
+    maxComplexity: max,
+  });

@@ -10,10 +10,13 @@ import {
   rateLimited,
   unauthorized,
 } from './emulator-errors';
-import { emulatorRoles, randomId, type EmulatorNetwork, type EmulatorRole } from './emulator-seed';
+import { emulatorRoles, randomId, type EmulatorNetwork } from './emulator-seed';
 import type { EmulatorState, StoredMember } from './emulator-state';
 import type { EmulatorStatsCounter } from './emulator-stats';
 import type { LoginRateLimiter } from './login-rate-limiter';
+import type { CommunityContent } from './content/community-content';
+import { createContentResolvers } from './content/content-resolvers';
+import { guestObject, memberObject } from './member-view';
 import { verifyPassword } from './password-hasher';
 import type { AccessTokenClaims, AccessTokenSigner, IssuedTokens, TokenService } from './token-service';
 
@@ -43,6 +46,8 @@ export interface EmulatorServices {
   stats: EmulatorStatsCounter;
   /** The endpoint apps are told to use (`AppToken.gatewayUrl`), known once the server listens. */
   gatewayUrl: () => string;
+  /** The community's spaces, posts and members; without it, those fields answer NOT_IMPLEMENTED. */
+  content?: CommunityContent;
   /** Tells webhook receivers what happened to a member. */
   memberEvent: (name: 'member.logged_in' | 'member.logged_out', member: StoredMember) => void;
 }
@@ -57,6 +62,10 @@ type Resolver = GraphQLFieldResolver<unknown, EmulatorContext, any>;
 export function createEmulatorSchema(sdl: string, services: EmulatorServices): GraphQLSchema {
   const schema = buildSchema(sdl);
   const implemented = createResolvers(services);
+  if (services.content) {
+    for (const [type, fields] of Object.entries(createContentResolvers(services.content, services.state)))
+      implemented[type] = { ...implemented[type], ...fields };
+  }
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -245,63 +254,4 @@ function networkPublicInfo(network: EmulatorNetwork) {
     jwtSsoAuthUrls: null,
     systemSpaces: null,
   };
-}
-
-function sessionObject(id: string) {
-  const now = new Date().toISOString();
-  return {
-    id,
-    active: true,
-    createdAt: now,
-    lastActivityAt: now,
-    ip: '127.0.0.1',
-    country: null,
-    deviceBrand: null,
-    os: null,
-    osVersion: null,
-  };
-}
-
-/** The Member fields every member object has, guest or not. */
-function memberBase(
-  person: { id: string; name: string; username: string; email: string | null; role: EmulatorRole; createdAt: string },
-  network: EmulatorNetwork,
-) {
-  return {
-    ...person,
-    displayName: person.name,
-    roleId: person.role.id,
-    networkId: network.id,
-    locale: 'en-US',
-    attributes: { locale: 'en-US' },
-    teammate: false,
-    overrideTeammate: false,
-    updatedAt: person.createdAt,
-    tagline: null,
-    profilePicture: null,
-    profilePictureId: null,
-  };
-}
-
-function memberObject(member: StoredMember, network: EmulatorNetwork, sessionId: string) {
-  // Picked field by field: the stored member also holds the password hash, which must never be served.
-  const { id, name, username, email, role, createdAt } = member;
-  return {
-    ...memberBase({ id, name, username, email, role, createdAt }, network),
-    status: 'VERIFIED',
-    verifiedAt: createdAt,
-    activeSession: sessionObject(sessionId),
-  };
-}
-
-function guestObject(id: string, network: EmulatorNetwork) {
-  const person = {
-    id,
-    name: 'Guest',
-    username: id.toLowerCase(),
-    email: null,
-    role: emulatorRoles.guest,
-    createdAt: new Date().toISOString(),
-  };
-  return { ...memberBase(person, network), status: 'UNVERIFIED', verifiedAt: null, activeSession: null };
 }

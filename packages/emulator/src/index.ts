@@ -12,3 +12,4 @@ export type {
   WebhookPerson,
 } from './webhooks/webhook-sender';
 export type { LoginRateLimit } from './login-rate-limiter';
+export type { CommunityFixture, FixturePost, FixtureSpace, GeneratedCommunitySizes } from './content/community-fixture';

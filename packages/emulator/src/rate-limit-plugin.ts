@@ -1,6 +1,6 @@
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { requestLimitReached } from './emulator-errors';
+import { queryTooComplex, requestLimitReached } from './emulator-errors';
 import type { EmulatorContext } from './emulator-schema';
 import type { EmulatorStatsCounter } from './emulator-stats';
 import { queryComplexity } from './query-complexity';
@@ -9,7 +9,7 @@ import { queryComplexity } from './query-complexity';
 export interface RateLimit {
   /** Requests allowed per window and token. @defaultValue unlimited */
   requestsPer10s?: number;
-  /** Complexity (1 per selected field) allowed per window and token. @defaultValue unlimited */
+  /** Complexity (as `extensions.complexity` reports it) allowed per window and token. @defaultValue unlimited */
   complexityPer10s?: number;
   /** The window. @defaultValue 10 */
   windowSeconds?: number;
@@ -27,13 +27,15 @@ interface Window {
 }
 
 /**
- * Reports every operation's cost in `extensions.complexity` and, when `limit` is set, refuses
+ * Reports every operation's cost in `extensions.complexity`, refuses a query over
+ * `maxQueryComplexity` before it runs and, when `limit` is set, refuses
  * operations over the window's budget of their token (or, without a token, of the anonymous
  * bucket). A refused operation uses none of the budget.
  */
 export function rateLimitPlugin(
   limit: RateLimit | undefined,
   stats: EmulatorStatsCounter,
+  maxQueryComplexity = Number.POSITIVE_INFINITY,
   now: () => number = Date.now,
 ): Plugin<EmulatorContext> {
   const windows = new Map<string, Window>();
@@ -66,7 +68,15 @@ export function rateLimitPlugin(
 
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = queryComplexity(args.document, args.operationName);
+      const cost = queryComplexity(args.document, args.operationName, args.variableValues);
+      if (cost > maxQueryComplexity) {
+        // Refused before it runs, and counted against no budget.
+        setResultAndStopExecution({
+          errors: [queryTooComplex(cost, maxQueryComplexity)],
+          extensions: { complexity: 0 },
+        });
+        return undefined;
+      }
       const refusal = admit(args, cost);
       if (refusal) {
         setResultAndStopExecution({ errors: [refusal], extensions: { complexity: 0 } });

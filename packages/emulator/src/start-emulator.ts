@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
 import { authGatePlugin } from './auth-gate-plugin';
+import { CommunityContent } from './content/community-content';
+import { generateCommunity, type CommunityFixture, type GeneratedCommunitySizes } from './content/community-fixture';
 import { createEmulatorSchema, type EmulatorContext } from './emulator-schema';
 import {
   defaultApps,
@@ -15,7 +17,7 @@ import {
   type EmulatorMember,
   type EmulatorNetwork,
 } from './emulator-seed';
-import { createEmulatorState } from './emulator-state';
+import { createEmulatorState, type StoredMember } from './emulator-state';
 import { EmulatorStatsCounter, type EmulatorStats } from './emulator-stats';
 import { createEmulatorHttpHandler, graphqlPath } from './http/emulator-http-handler';
 import { requestCaller } from './http/request-caller';
@@ -51,6 +53,18 @@ export interface EmulatorOptions {
   apps?: readonly EmulatorApp[];
   /** Rate limits per token, as Bettermode applies them. @defaultValue none */
   rateLimit?: RateLimit;
+  /**
+   * The community served: spaces, posts, replies, reactions and members, generated the same at
+   * every start from sizes, or loaded from a fixture (an object or a JSON file). `false` serves
+   * none (those fields then answer NOT_IMPLEMENTED).
+   * @defaultValue 3 spaces (General, Announcements, Team: private), 10 posts each, 2 replies, 3 more members
+   */
+  content?: false | (GeneratedCommunitySizes & { fixture?: CommunityFixture | string });
+  /**
+   * The most complexity one query may have; a costlier one is refused before it runs and costs
+   * nothing. @defaultValue 1000
+   */
+  maxQueryComplexity?: number;
   /**
    * Receivers of signed webhooks: the URL challenge at start-up, then `member.logged_in`,
    * `member.logged_out` and `session.revoked` events, retried with backoff.
@@ -127,7 +141,22 @@ const packageName = '@bettermode-kit/emulator';
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const settings = checkOptions(options);
   const network: EmulatorNetwork = { ...defaultNetwork, ...options.network, domain: settings.networkDomain };
-  const state = await createEmulatorState(network, options.members ?? defaultMembers, options.apps ?? defaultApps);
+  const baseMembers = options.members ?? defaultMembers;
+  const admin = baseMembers.find((member) => member.role === 'admin') ?? baseMembers[0];
+  const fixture = await communityFixture(options.content, admin?.username);
+  const state = await createEmulatorState(
+    network,
+    [...baseMembers, ...(fixture?.members ?? [])],
+    options.apps ?? defaultApps,
+  );
+  const content =
+    fixture && admin
+      ? CommunityContent.fromFixture(
+          fixture,
+          state.membersByLogin,
+          state.membersByLogin.get(admin.username.toLowerCase()) as StoredMember,
+        )
+      : undefined;
   const secret =
     typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : (options.secret ?? randomBytes(32));
   if (secret.byteLength < 32) throw new Error(`${packageName}: secret must be at least 32 bytes`);
@@ -150,6 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats,
     gatewayUrl: () => publicUrl,
     memberEvent: events.memberEvent,
+    ...(content ? { content } : {}),
   });
 
   const yoga = createYoga<Record<string, never>, EmulatorContext>({
@@ -163,9 +193,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cors: { origin: '*', methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] },
     context: ({ request }) => requestCaller(request.headers.get('authorization'), state, tokens),
     plugins: [
-      EnvelopArmorPlugin(),
+      // Depth counts fields, not fragment spreads: `...PostFields` is no level of its own.
+      EnvelopArmorPlugin({ maxDepth: { flattenFragments: true } }),
       authGatePlugin(stats),
-      rateLimitPlugin(options.rateLimit, stats),
+      rateLimitPlugin(options.rateLimit, stats, settings.maxQueryComplexity),
       valueFreeErrorsPlugin(),
     ],
   });
@@ -222,6 +253,7 @@ function checkOptions(options: EmulatorOptions) {
     maxMemberSessions: options.maxMemberSessions ?? 10_000,
     latencyMs: options.latencyMs ?? 0,
     maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
+    maxQueryComplexity: options.maxQueryComplexity ?? 1000,
   };
   if (!Number.isInteger(settings.port) || settings.port < 0 || settings.port > 65535) {
     throw new Error(`${packageName}: port must be an integer from 0 to 65535, got ${String(options.port)}`);
@@ -232,6 +264,7 @@ function checkOptions(options: EmulatorOptions) {
     'maxBodyBytes',
     'maxGuestSessions',
     'maxMemberSessions',
+    'maxQueryComplexity',
   ] as const) {
     if (!Number.isFinite(settings[key]) || settings[key] <= 0) {
       throw new Error(`${packageName}: ${key} must be a positive number, got ${String(options[key])}`);
@@ -244,6 +277,28 @@ function checkOptions(options: EmulatorOptions) {
   }
   if (settings.networkDomain.trim() === '') throw new Error(`${packageName}: networkDomain must not be empty`);
   return settings;
+}
+
+/** The community to serve: the fixture given (read when a path), generated, or none. */
+async function communityFixture(
+  content: EmulatorOptions['content'],
+  admin: string | undefined,
+): Promise<CommunityFixture | undefined> {
+  if (content === false || admin === undefined) return undefined;
+  const { fixture, ...sizes } = content ?? {};
+  if (fixture === undefined) {
+    for (const [key, value] of Object.entries(sizes))
+      if (!Number.isInteger(value) || value < 0)
+        throw new Error(`${packageName}: content.${key} must be a whole number, 0 or more, got ${String(value)}`);
+    return generateCommunity(sizes, admin);
+  }
+  if (typeof fixture !== 'string') return fixture;
+  try {
+    return JSON.parse(await readFile(fixture, 'utf8')) as CommunityFixture;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'unreadable';
+    throw new Error(`${packageName}: content.fixture ${fixture}: ${reason}`, { cause: error });
+  }
 }
 
 function bundledSchemaPath(): string {

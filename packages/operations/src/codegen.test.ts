@@ -38,7 +38,8 @@ describe('pnpm codegen', { timeout: 60_000 }, () => {
     // Types the operations never touch stay out of the package.
     expect(generated).not.toMatch(/\bPostType\b/);
     expect(generated).not.toMatch(/export type Space\b/);
-    expect(generated.match(/^export type /gm)?.length).toBeLessThan(40);
+    // The schema has about 500 types; the operations use some 60.
+    expect(generated.match(/^export type /gm)?.length).toBeLessThan(100);
   });
 
   test('fails on a field the schema lacks, naming the operation file and the field', async () => {

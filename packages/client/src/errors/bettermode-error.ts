@@ -147,6 +147,15 @@ export class InvalidResponseError extends BettermodeError {
   override readonly name = 'InvalidResponseError';
 }
 
+/**
+ * `paginate` cannot walk the connection: a cursor came back that it had already sent (the walk
+ * would loop), the answer holds no connection (or several and no `path`), or the operation has no
+ * cursor variable. `code` says which.
+ */
+export class PaginationError extends BettermodeError {
+  override readonly name = 'PaginationError';
+}
+
 /** The client was closed before the work finished, or is used after `close()`. */
 export class ClientClosedError extends BettermodeError {
   override readonly name = 'ClientClosedError';

@@ -9,6 +9,12 @@ export const ClientErrorCode = {
   ClientClosed: 'CLIENT_CLOSED',
   /** The storage holds the session of another community (another endpoint or network). */
   StorageConflict: 'STORAGE_CONFLICT',
+  /** `paginate`: the server answered a cursor it had answered before, so the walk would never end. */
+  PaginationCursorRepeated: 'PAGINATION_CURSOR_REPEATED',
+  /** `paginate`: no connection (`pageInfo` with `nodes` or `edges`) in the answer, or several and no `path`. */
+  PaginationNoConnection: 'PAGINATION_NO_CONNECTION',
+  /** `paginate`: the operation declares no cursor variable (`$after`) to send the next page's cursor in. */
+  PaginationNoCursorVariable: 'PAGINATION_NO_CURSOR_VARIABLE',
 } as const;
 
 /** Codes the Bettermode API (and its emulator) put in `extensions.code`. */

@@ -31,6 +31,11 @@ export interface OperationOptions {
   fetchOptions?: RequestInit | (() => RequestInit) | undefined;
   /** A mutation that is safe to send twice: with `retry`, it is retried like a query. */
   idempotent?: boolean | undefined;
+  /**
+   * Called with the answer's `extensions` before the result resolves (Bettermode reports each
+   * operation's cost there as `complexity`); not called when the operation fails before an answer.
+   */
+  onExtensions?: ((extensions: Readonly<Record<string, unknown>>) => void) | undefined;
 }
 
 /** A GraphQL answer as the API sent it: data and errors side by side, nothing thrown for errors. */
@@ -166,6 +171,7 @@ export function createClientCore({
       if (settled === null) throw clientClosedError();
       if (settled.failure) throw settled.failure;
       const { answer } = settled;
+      if (answer.extensions && options?.onExtensions) options.onExtensions(answer.extensions);
       if (answer.errors?.length)
         throw errorFromAnswer(answer, [...machine.secrets(), ...variableSecrets(variables)], answer.data);
       return dataOf(answer.data) as Data;
