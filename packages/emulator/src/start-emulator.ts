@@ -128,8 +128,10 @@ export interface Emulator {
 const packageName = '@bettermode-kit/emulator';
 
 /**
- * Starts a GraphQL server on localhost that answers like Bettermode's auth API: `tokens`,
- * `loginNetwork`, `logoutNetwork`, `authMember` and `networkPublicInfo` over Bettermode's schema.
+ * Starts a GraphQL server on localhost that answers like Bettermode's API over its schema: the
+ * auth (`tokens`, `loginNetwork`, `logoutNetwork`, `limitedToken`, `authMember`,
+ * `networkPublicInfo`) and a seeded community (spaces, posts, replies, reactions, members,
+ * search) with Bettermode's pagination, permissions and complexity.
  *
  * @example
  * ```ts
