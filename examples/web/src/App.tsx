@@ -3,6 +3,7 @@ import { AuthMemberDocument, NetworkPublicInfoDocument } from '@bettermode-kit/o
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLogin, useLogout, useQuery, useSession } from '@bettermode-kit/react';
 import type { CombinedError } from 'urql';
+import { Feed } from './Feed';
 
 /** How often the views ask again (`?poll=ms`): the page stays current and recovers on its own after an outage. */
 const pollMs = Number(new URLSearchParams(location.search).get('poll') ?? 5000);
@@ -136,6 +137,8 @@ export function App() {
       ) : (
         <LoginForm />
       )}
+      {/* Keyed by who is looking: a login or logout shows what that person may see. */}
+      {session !== undefined && <Feed key={session?.kind === 'member' ? session.member.id : 'guest'} />}
       <footer className="muted" data-testid="session-kind">
         {session?.kind === 'member' ? `Signed in as ${session.member.name}` : 'Browsing as a guest'}
       </footer>

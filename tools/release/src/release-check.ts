@@ -279,6 +279,11 @@ async function main(): Promise<number> {
         'ssr: 200 John Smith (0 new cookies)',
       ],
       [
+        'an app pages through a space of the published emulator with paginate and the content operations',
+        'paging.mjs',
+        'paging: General, 10 posts in 4 pages, newest first: General post 10: mobile',
+      ],
+      [
         'a server renders <BettermodeProvider> of @bettermode-kit/react with the session from handle',
         'ssr-react.mjs',
         'react: <p>John Smith</p> bettermodeuser',

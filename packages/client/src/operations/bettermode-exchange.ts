@@ -32,6 +32,11 @@ export function bettermodeExchange(machine: SessionMachine, executor: OperationE
           let forKey = tickets.get(operation.key);
           if (!forKey) tickets.set(operation.key, (forKey = new Set()));
           forKey.add(ticket);
+          // Sent from the next microtask: a query torn down in the same tick it started is never
+          // sent. urql's useQuery does that on every mount with a cache-first policy (it looks
+          // for a cached result, synchronously, then subscribes again from an effect).
+          await undefined;
+          if (ticket.cancelled) return null;
         }
         try {
           const outcome = await executor.execute({
