@@ -505,6 +505,42 @@ export async function serverSessions(emulatorUrl: string) {
   return rows;
 }
 
+export const walkClients = ['bettermode-kit', 'urql-loop', 'official-client'] as const;
+
+/**
+ * A walk of a 10,000-post space with `limit` 100, each client in its own process against one
+ * emulator (its requests counted there), 3 repetitions round robin.
+ */
+export async function contentWalk() {
+  const emulator = await startEmulator({
+    content: { spaces: 1, postsPerSpace: 10_000, repliesPerPost: 0, members: 0 },
+  });
+  type Run = { posts: number; distinct: number; wallMs: number; peakRssMb: number };
+  const runs = new Map<string, (Run & { requests: number })[]>(walkClients.map((client) => [client, []]));
+  try {
+    for (let repetition = 0; repetition < 3; repetition += 1) {
+      for (let turn = 0; turn < walkClients.length; turn += 1) {
+        const client = walkClients[(turn + repetition) % walkClients.length] as string;
+        emulator.resetStats();
+        const run = await runJson<Run>('walk-posts.mjs', [emulator.url, client, 'Spc0000001']);
+        runs.get(client)?.push({ ...run, requests: emulator.stats().byField.posts ?? 0 });
+      }
+    }
+  } finally {
+    await emulator.stop();
+  }
+  return walkClients.map((client) => {
+    const clientRuns = runs.get(client) ?? [];
+    return {
+      client,
+      posts: Math.min(...clientRuns.map((run) => run.distinct)),
+      requests: Math.max(...clientRuns.map((run) => run.requests)),
+      wallMs: spread(clientRuns.map((run) => run.wallMs)),
+      peakRssMb: spread(clientRuns.map((run) => run.peakRssMb)),
+    };
+  });
+}
+
 /** Everything one run measured: what results.json holds. */
 export type Results = {
   date: string;
@@ -515,6 +551,7 @@ export type Results = {
   costPerRequest: Awaited<ReturnType<typeof costPerRequest>>;
   /** Measured by `pnpm bench` or `pnpm bench --only server-sessions` (then with its own date). */
   serverSessions?: { date: string; rows: Awaited<ReturnType<typeof serverSessions>> };
+  contentWalk?: { date: string; rows: Awaited<ReturnType<typeof contentWalk>> };
   coldStart: Awaited<ReturnType<typeof coldStart>>;
   bundle: Awaited<ReturnType<typeof bundleSizes>>;
   webBuild: Awaited<ReturnType<typeof webBuild>>;

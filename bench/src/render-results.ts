@@ -115,6 +115,23 @@ export function renderMarkdown(results: Results): string {
     }
     lines.push('');
   }
+  const walk = results.contentWalk;
+  if (walk) {
+    const ours = walk.rows.find((row) => row.client === 'bettermode-kit');
+    lines.push(
+      '## Walking a space of 10,000 posts (limit 100)',
+      '',
+      `${walk.date.slice(0, 10)}. Each client in its own process, as a guest, against one emulator (requests counted there), 3 runs round robin. \`bettermode-kit\` is \`paginate(bm, SpacePostsDocument, …)\`; \`urql-loop\` a hand-written loop on @urql/core (fetchExchange); \`official-client\` a hand-written loop on @tribeplatform/gql-client's GraphqlClient with the same query (its \`posts.list\` selects fields and an argument this schema lacks, so the emulator refuses it).`,
+      '',
+      '| client | posts read | requests | wall ms (min-max) | x bettermode-kit | peak RSS MB (min-max) |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const row of walk.rows)
+      lines.push(
+        `| ${row.client} | ${row.posts} | ${row.requests} | ${round(row.wallMs.median, 0)} (${round(row.wallMs.min, 0)}-${round(row.wallMs.max, 0)}) | ${round(row.wallMs.median / (ours?.wallMs.median ?? 1), 2)} | ${round(row.peakRssMb.median, 0)} (${round(row.peakRssMb.min, 0)}-${round(row.peakRssMb.max, 0)}) |`,
+      );
+    lines.push('');
+  }
   lines.push(
     '## Cold start (5 runs)',
     '',

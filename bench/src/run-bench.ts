@@ -11,6 +11,7 @@ import {
   bundleSizes,
   codegen,
   coldStart,
+  contentWalk,
   costPerRequest,
   log,
   round,
@@ -24,16 +25,22 @@ import {
 } from './measure';
 import { renderMarkdown } from './render-results';
 
-/** `pnpm bench --only server-sessions`: measures that section again into the last results. */
+/** `pnpm bench --only server-sessions|content-walk`: measures that section again into the last results. */
 async function only(section: string) {
-  if (section !== 'server-sessions') throw new Error(`--only takes server-sessions, not ${section}`);
+  if (section !== 'server-sessions' && section !== 'content-walk')
+    throw new Error(`--only takes server-sessions or content-walk, not ${section}`);
   const results = JSON.parse(await readFile(join(benchDir, 'results.json'), 'utf8')) as Results;
-  const emulator = await startEmulator();
-  try {
-    log('server sessions ...');
-    results.serverSessions = { date: new Date().toISOString(), rows: await serverSessions(emulator.url) };
-  } finally {
-    await emulator.stop();
+  if (section === 'content-walk') {
+    log('content walk ...');
+    results.contentWalk = { date: new Date().toISOString(), rows: await contentWalk() };
+  } else {
+    const emulator = await startEmulator();
+    try {
+      log('server sessions ...');
+      results.serverSessions = { date: new Date().toISOString(), rows: await serverSessions(emulator.url) };
+    } finally {
+      await emulator.stop();
+    }
   }
   await writeFile(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = renderMarkdown(results);
@@ -73,6 +80,8 @@ async function main() {
     const cost = await costPerRequest(emulator.url, memberToken, fixed.url);
     log('server sessions ...');
     const server = { date: new Date().toISOString(), rows: await serverSessions(emulator.url) };
+    log('content walk ...');
+    const walk = { date: new Date().toISOString(), rows: await contentWalk() };
     log('cold start ...');
     const cold = await coldStart(emulator.url);
     log('bundle size, codegen, type-check ...');
@@ -97,6 +106,7 @@ async function main() {
       sharedSessions: shared,
       costPerRequest: cost,
       serverSessions: server,
+      contentWalk: walk,
       coldStart: cold,
       bundle: sizes,
       webBuild: web,
