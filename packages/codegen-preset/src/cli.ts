@@ -14,8 +14,12 @@ import { breaksOperations, compareSchemas, formatReport } from './schema/schema-
 import { SchemaToolError } from './schema/schema-tool-error';
 import { printable, withoutUrlCredentials } from '@bettermode-kit/internal';
 import { writeFileAtomically } from './schema/write-file-atomically';
+import { CliError, runApi, runAuth, type CliIo } from './auth/auth-commands';
 
 const usage = `Usage:
+  bettermode-kit auth login [--network DOMAIN] [--endpoint URL] [--username NAME] [--password-stdin] --insecure-storage
+  bettermode-kit auth status [--json] | auth token | auth switch --username NAME [--network D] | auth logout
+  bettermode-kit api QUERY|@file.graphql [-F name=value ...] [--paginate] [--path a.b] [--guest] [--network D]
   bettermode-kit codegen [--config codegen.ts]
   bettermode-kit codegen --documents GLOB --output-dir DIR [--schema FILE]
   bettermode-kit schema pull [--endpoint URL] [--network-domain D] [--out FILE] [--timeout-ms MS]
@@ -27,16 +31,46 @@ schema check: what changed between the schema you generate against (--schema, de
   and a newer one, and which of your operations each change touches; exit 1 when a breaking
   change touches one.
 --timeout-ms: how long each request to the endpoint may take, its answer included (default 30000).
-Exit codes: 0 done, 1 codegen failed or a breaking change touches your operations, 2 anything else
-(a usage error, an endpoint that cannot be reached, is too slow or does not answer with a schema).`;
+auth: member sessions for scripts (one active per community); only auth token prints a token.
+api: one operation as the active member (or --guest), its JSON printed; --paginate walks the
+  connection, one request per page, and prints one document with every node.
+Exit codes: 0 done, 1 codegen failed, a breaking change touches your operations, or the API
+answered an error; 2 anything else (a usage error, an endpoint that cannot be reached, is too
+slow or does not answer with a schema); 3 not logged in.`;
 
 /** Runs a command; resolves to the exit code. `out` prints a line. */
 export async function runBettermodeKit(
   argv: readonly string[],
   cwd: string,
   out: (line: string) => void,
+  io: Omit<CliIo, 'cwd' | 'out'> = {
+    env: process.env,
+    err: (line) => process.stderr.write(`${line}\n`),
+    stdin: process.stdin,
+  },
 ): Promise<number> {
   const [command, subcommand, ...rest] = argv;
+  if (command === 'auth' || command === 'api') {
+    const { values, positionals } = parseArgs({
+      args: command === 'auth' ? rest : argv.slice(1),
+      strict: true,
+      allowPositionals: command === 'api',
+      options: {
+        endpoint: { type: 'string' },
+        network: { type: 'string' },
+        username: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        'insecure-storage': { type: 'boolean' },
+        json: { type: 'boolean' },
+        paginate: { type: 'boolean' },
+        path: { type: 'string' },
+        guest: { type: 'boolean' },
+        field: { type: 'string', short: 'F', multiple: true },
+      },
+    });
+    const context = { ...io, cwd, out };
+    return command === 'auth' ? runAuth(subcommand, values, context) : runApi(positionals[0], values, context);
+  }
   const args =
     command === 'schema' ? rest : [subcommand, ...rest].filter((value): value is string => value !== undefined);
   const { values } = parseArgs({
@@ -163,7 +197,11 @@ if (
     (error: unknown) => {
       // Whatever was thrown, one line and exit 2: exit 1 means a failed codegen or a breaking change.
       const code = (error as { code?: unknown } | null)?.code;
-      const known = error instanceof SchemaToolError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+      const known =
+        error instanceof SchemaToolError ||
+        error instanceof CliError ||
+        code === 'CANCELLED' ||
+        (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
       const message = known
         ? (error as Error).message
         : error instanceof Error
@@ -172,7 +210,7 @@ if (
       // Control characters go (a server's text may carry escape sequences); the lines of a usage stay.
       const shown = withoutUrlCredentials(message).split('\n').map(printable).join('\n');
       process.stderr.write(`bettermode-kit: ${shown}\n`);
-      process.exitCode = 2;
+      process.exitCode = error instanceof CliError ? error.exitCode : 2;
     },
   );
 }

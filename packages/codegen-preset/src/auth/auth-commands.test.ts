@@ -1,0 +1,215 @@
+import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+// The published bin, as a script runs it: a process per command, the session in a config folder.
+const bin = fileURLToPath(new URL('../../bin/bettermode-kit.js', import.meta.url));
+const jwt = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/;
+
+let emulator: Emulator;
+let config: string;
+const outputs: string[] = [];
+
+function run(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, BETTERMODE_KIT_CONFIG_DIR: config, BETTERMODE_ENDPOINT: emulator.url },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => {
+      if (args[0] !== 'auth' || args[1] !== 'token') outputs.push(stdout, stderr);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    accessTokenTtlSeconds: 2,
+    refreshReuseGraceSeconds: 0,
+    content: { spaces: 1, postsPerSpace: 1000, repliesPerPost: 0, members: 0 },
+  });
+  config = join(await mkdtemp(join(tmpdir(), 'bm-cli-')), 'config');
+});
+afterAll(async () => {
+  await emulator.stop();
+  await rm(join(config, '..'), { recursive: true, force: true });
+});
+
+describe('bettermode-kit auth and api', () => {
+  test('without a keychain, login refuses to write the session to a plain file unless told to, and writes nothing', async () => {
+    const refused = await run(
+      ['auth', 'login', '--username', 'bettermodeuser', '--password-stdin'],
+      'bettermodepassword\n',
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/No OS keychain .* --insecure-storage/);
+    await expect(readdir(config)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(emulator.stats().byField.loginNetwork ?? 0).toBe(0);
+  });
+
+  test('login --password-stdin --insecure-storage: the member, stored 0600 in a 0700 folder; status says where, with no token', async () => {
+    const live = emulator.stats().liveSessions;
+    const login = await run(
+      ['auth', 'login', '--username', 'bettermodeuser', '--password-stdin', '--insecure-storage'],
+      'bettermodepassword\n',
+    );
+    expect(login).toMatchObject({ code: 0, stderr: '' });
+    expect(login.stdout).toMatch(/^Logged in to community\.bettermode\.io as John Smith \(Admin\)/);
+    expect(emulator.stats().liveSessions).toBe(live + 1);
+    expect((await stat(config)).mode & 0o777).toBe(0o700);
+    const [sessionFile] = await readdir(join(config, 'sessions'));
+    expect((await stat(join(config, 'sessions', sessionFile as string))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(config, 'accounts.json'))).mode & 0o777).toBe(0o600);
+
+    const status = await run(['auth', 'status', '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual({
+      sessions: [
+        {
+          community: 'community.bettermode.io',
+          endpoint: emulator.url,
+          member: { name: 'John Smith', username: 'bettermodeuser' },
+          role: 'Admin',
+          expiresAt: expect.stringMatching(/^\d{4}-/),
+          storage: {
+            kind: 'file (insecure: not the OS keychain)',
+            path: join(config, 'sessions', sessionFile as string),
+          },
+          active: true,
+          current: true,
+        },
+      ],
+    });
+    const human = await run(['auth', 'status']);
+    expect(human.stdout).toContain('John Smith (@bettermodeuser), Admin');
+    expect(human.stdout).toContain('not the OS keychain');
+  });
+
+  test('api runs as the member; auth token prints a token and is the only command that does', async () => {
+    const answer = await run(['api', '{ authMember { name role { name } } }']);
+    expect(answer.code).toBe(0);
+    expect(JSON.parse(answer.stdout)).toEqual({
+      data: { authMember: { name: 'John Smith', role: { name: 'Admin' } } },
+    });
+    const token = await run(['auth', 'token']);
+    expect(token.code).toBe(0);
+    expect(token.stdout.trim()).toMatch(new RegExp(`^${jwt.source}$`));
+    const guest = await run(['api', '{ authMember { name } }', '--guest']);
+    expect(JSON.parse(guest.stdout)).toEqual({ data: { authMember: { name: 'Guest' } } });
+  });
+
+  test('api --paginate over 1,000 posts: one JSON document with all of them, one request per page', async () => {
+    emulator.resetStats();
+    const query =
+      'query($limit: Int!, $after: String) { posts(limit: $limit, after: $after) { totalCount pageInfo { endCursor hasNextPage } nodes { id } } }';
+    const walked = await run(['api', query, '-F', 'limit=100', '--paginate']);
+    expect(walked.code).toBe(0);
+    const { data } = JSON.parse(walked.stdout) as {
+      data: { posts: { totalCount: number; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean } } };
+    };
+    expect(data.posts.totalCount).toBe(1000);
+    expect(new Set(data.posts.nodes.map((node) => node.id)).size).toBe(1000);
+    expect(data.posts.pageInfo.hasNextPage).toBe(false);
+    expect(emulator.stats().byField.posts).toBe(10);
+  });
+
+  test('two api commands at once across the expiry of the 2 s token: 1 refresh, both answer', async () => {
+    await delay(2100);
+    emulator.resetStats();
+    const [first, second] = await Promise.all([
+      run(['api', '{ authMember { username } }']),
+      run(['api', '{ authMember { username } }']),
+    ]);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(JSON.parse(first.stdout)).toEqual(JSON.parse(second.stdout));
+    expect(emulator.stats()).toMatchObject({ refreshes: 1, revokedByReuse: 0, unauthorized: 0 });
+  });
+
+  test('errors: one line and the documented exit code', async () => {
+    const bad = await run(['api', '{ nope }']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toEqual(['bettermode-kit: Cannot query field "nope" on type "Query".']);
+    const unparsable = await run(['api', '{ authMember ']);
+    expect(unparsable.code).toBe(2);
+    const usage = await run(['api', '{ authMember { name } }', '--unknown']);
+    expect(usage.code).toBe(2);
+  });
+
+  test('logout revokes the session at the server and removes it here; then every command says: not logged in (exit 3)', async () => {
+    const live = emulator.stats().liveSessions;
+    const logout = await run(['auth', 'logout']);
+    expect(logout.code).toBe(0);
+    expect(emulator.stats().liveSessions).toBe(live - 1);
+    expect(await readdir(join(config, 'sessions'))).toEqual([]);
+    for (const args of [
+      ['auth', 'status'],
+      ['auth', 'token'],
+      ['api', '{ authMember { name } }'],
+    ])
+      expect((await run(args)).code).toBe(3);
+  });
+
+  test('no token in any output but auth token’s, nor in the config folder (the session file is gone)', async () => {
+    expect(outputs.filter((output) => jwt.test(output))).toEqual([]);
+    const accounts = await readFile(join(config, 'accounts.json'), 'utf8');
+    expect(accounts).not.toMatch(jwt);
+    expect(accounts).not.toContain('refreshToken');
+  });
+});
+
+describe('auth login in a real terminal (tmux)', () => {
+  const session = `bm-cli-${process.pid}`;
+  const tmux = (...args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn('tmux', ['-L', session, ...args]);
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`tmux ${args[0]} exited ${code}`))));
+    });
+  const screen = () => tmux('capture-pane', '-p', '-t', session);
+  async function waitFor(text: string): Promise<string> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const shown = await screen();
+      if (shown.includes(text)) return shown;
+      await delay(50);
+    }
+    return screen();
+  }
+  afterAll(() => tmux('kill-server').catch(() => undefined));
+
+  test('asks for the username and the password, never shows the password, and stores the session', async () => {
+    const folder = join(config, '..', 'terminal');
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '160',
+      '-y',
+      '20',
+      `env BETTERMODE_KIT_CONFIG_DIR=${folder} ${process.execPath} ${bin} auth login --endpoint ${emulator.url} --insecure-storage; echo "exit $?"; sleep 30`,
+    );
+    expect(await waitFor('Username or email:')).toContain('Username or email:');
+    await tmux('send-keys', '-t', session, 'bettermodeuser', 'Enter');
+    expect(await waitFor('Password:')).toContain('Password:');
+    await tmux('send-keys', '-t', session, 'bettermodepassword', 'Enter');
+    const shown = await waitFor('exit ');
+    expect(shown).toContain('Logged in to community.bettermode.io as John Smith (Admin)');
+    expect(shown).toContain('exit 0');
+    expect(shown).not.toContain('bettermodepassword');
+    expect(shown).not.toMatch(jwt);
+    expect(await readdir(join(folder, 'sessions'))).toHaveLength(1);
+  });
+});
