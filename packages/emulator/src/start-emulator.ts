@@ -146,11 +146,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const baseMembers = options.members ?? defaultMembers;
   const admin = baseMembers.find((member) => member.role === 'admin') ?? baseMembers[0];
   const fixture = await communityFixture(options.content, admin?.username);
-  const state = await createEmulatorState(
-    network,
-    [...baseMembers, ...(fixture?.members ?? [])],
-    options.apps ?? defaultApps,
+  // A generated member whose username or email one of yours already has is that member of yours
+  // (your `member1` writes member1's posts); a fixture's own members must not collide.
+  const taken = new Set(baseMembers.flatMap((member) => [member.username.toLowerCase(), member.email.toLowerCase()]));
+  const added = (fixture?.members ?? []).filter(
+    (member) =>
+      !(fixture?.generated && (taken.has(member.username.toLowerCase()) || taken.has(member.email.toLowerCase()))),
   );
+  const state = await createEmulatorState(network, [...baseMembers, ...added], options.apps ?? defaultApps);
   const content =
     fixture && admin
       ? CommunityContent.fromFixture(
@@ -285,14 +288,14 @@ function checkOptions(options: EmulatorOptions) {
 async function communityFixture(
   content: EmulatorOptions['content'],
   admin: string | undefined,
-): Promise<CommunityFixture | undefined> {
+): Promise<(CommunityFixture & { generated?: boolean }) | undefined> {
   if (content === false || admin === undefined) return undefined;
   const { fixture, ...sizes } = content ?? {};
   if (fixture === undefined) {
     for (const [key, value] of Object.entries(sizes))
       if (!Number.isInteger(value) || value < 0)
         throw new Error(`${packageName}: content.${key} must be a whole number, 0 or more, got ${String(value)}`);
-    return generateCommunity(sizes, admin);
+    return { ...generateCommunity(sizes, admin), generated: true };
   }
   if (typeof fixture !== 'string') return fixture;
   try {

@@ -389,6 +389,25 @@ describe('complexity', () => {
   });
 });
 
+test('a member of yours named like a generated one is that member: no clash, and they write its posts', async () => {
+  const own = { ...person('member1'), role: 'admin' as const, name: 'Your Member One' };
+  const emulator = await startEmulator({ members: [own] });
+  try {
+    const token = await tokenOf(emulator, 'member1');
+    const answer = await gql(
+      emulator,
+      token,
+      '{ space(slug: "team") { name membersCount } post(id: "Pst03000002") { owner { member { name } } } }',
+    );
+    expect(answer.data).toEqual({
+      space: { name: 'Team', membersCount: 1 },
+      post: { owner: { member: { name: 'Your Member One' } } },
+    });
+  } finally {
+    await emulator.stop();
+  }
+});
+
 describe('a community from a JSON fixture', () => {
   let folder: string;
   beforeAll(async () => {
