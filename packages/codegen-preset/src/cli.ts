@@ -19,7 +19,7 @@ import { CliError, runApi, runAuth, type CliIo } from './auth/auth-commands';
 const usage = `Usage:
   bettermode-kit auth login [--network DOMAIN] [--endpoint URL] [--username NAME] [--password-stdin] --insecure-storage
   bettermode-kit auth status [--json] | auth token | auth switch --username NAME [--network D] | auth logout
-  bettermode-kit api QUERY|@file.graphql [-F name=value ...] [--paginate] [--path a.b] [--guest] [--network D]
+  bettermode-kit api QUERY|@file.graphql [-F name=value ...] [--paginate] [--path a.b] [--guest | --token T] [--network D]
   bettermode-kit codegen [--config codegen.ts]
   bettermode-kit codegen --documents GLOB --output-dir DIR [--schema FILE]
   bettermode-kit schema pull [--endpoint URL] [--network-domain D] [--out FILE] [--timeout-ms MS]
@@ -66,6 +66,7 @@ export async function runBettermodeKit(
         path: { type: 'string' },
         guest: { type: 'boolean' },
         field: { type: 'string', short: 'F', multiple: true },
+        token: { type: 'string' },
       },
     });
     const context = { ...io, cwd, out };

@@ -34,13 +34,15 @@ interface RunResult {
 async function run(
   command: string,
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
 ): Promise<RunResult> {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Standard input is closed at once: empty unless the step feeds it (a password on stdin).
+  child.stdin.end(options.input ?? '');
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -306,6 +308,29 @@ async function main(): Promise<number> {
       if (output.trim() !== 'Generated generated/graphql.ts')
         throw new StepFailure(`expected "Generated generated/graphql.ts", got:\n${output}`);
     });
+
+    await step(
+      'the published bin logs in for scripts and runs an operation (auth login --password-stdin --insecure-storage, auth status --json, api)',
+      async () => {
+        const bin = join(consumer, 'node_modules/.bin/bettermode-kit');
+        const env = { BETTERMODE_KIT_CONFIG_DIR: join(consumer, '.bettermode-kit'), BETTERMODE_ENDPOINT: endpoint };
+        const login = await run(
+          bin,
+          ['auth', 'login', '--username', 'bettermodeuser', '--password-stdin', '--insecure-storage'],
+          { cwd: consumer, env, input: 'bettermodepassword\n' },
+        );
+        if (!login.output.startsWith('Logged in to community.bettermode.io as John Smith (Admin)'))
+          throw new StepFailure(`auth login printed:\n${login.output}`);
+        const status = JSON.parse((await run(bin, ['auth', 'status', '--json'], { cwd: consumer, env })).output) as {
+          sessions: { member: { username: string } | null }[];
+        };
+        if (status.sessions[0]?.member?.username !== 'bettermodeuser')
+          throw new StepFailure(`auth status --json printed: ${JSON.stringify(status)}`);
+        const answer = await run(bin, ['api', '{ authMember { name } }'], { cwd: consumer, env });
+        if (JSON.parse(answer.output).data?.authMember?.name !== 'John Smith')
+          throw new StepFailure(`api printed:\n${answer.output}`);
+      },
+    );
 
     await step(
       'the published bin pulls the schema from the published emulator and checks it against the own operation (bettermode-kit schema pull, schema check)',

@@ -104,6 +104,10 @@ describe('bettermode-kit auth and api', () => {
     const token = await run(['auth', 'token']);
     expect(token.code).toBe(0);
     expect(token.stdout.trim()).toMatch(new RegExp(`^${jwt.source}$`));
+    // A token given outright comes first: --token, then BETTERMODE_TOKEN (here, a guest's beats the stored member).
+    const fresh = (await run(['auth', 'token'])).stdout.trim(); // the 2 s token of a moment ago may have expired
+    const given = await run(['api', '{ authMember { name } }', '--token', fresh]);
+    expect(JSON.parse(given.stdout)).toEqual({ data: { authMember: { name: 'John Smith' } } });
     const guest = await run(['api', '{ authMember { name } }', '--guest']);
     expect(JSON.parse(guest.stdout)).toEqual({ data: { authMember: { name: 'Guest' } } });
   });

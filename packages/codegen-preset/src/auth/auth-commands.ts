@@ -9,7 +9,7 @@ import {
 import { fileStorage } from '@bettermode-kit/client/node';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse, type DocumentNode } from 'graphql';
+import { parse, print, type DocumentNode } from 'graphql';
 import { Accounts, communityOf, configFolder, type Account } from './accounts';
 import { readPassword, readLine } from './prompt';
 
@@ -43,6 +43,7 @@ export interface AuthOptions {
   path?: string | undefined;
   guest?: boolean | undefined;
   field?: string[] | undefined;
+  token?: string | undefined;
 }
 
 const defaultEndpoint = 'https://api.bettermode.com';
@@ -194,8 +195,12 @@ export async function runApi(query: string | undefined, options: AuthOptions, io
     throw new CliError(`The query does not parse: ${(error as Error).message}`, 2);
   }
   const variables = variablesOf(options.field ?? []);
-  let bm: BettermodeClient;
-  if (options.guest) {
+  const token = options.token ?? io.env.BETTERMODE_TOKEN;
+  let bm: Pick<BettermodeClient, 'query' | 'rawRequest' | 'close'>;
+  if (token) {
+    // A token given outright comes first (--token, then BETTERMODE_TOKEN): sent as it is, never stored or refreshed.
+    bm = tokenClient(options.endpoint ?? io.env.BETTERMODE_ENDPOINT ?? defaultEndpoint, token);
+  } else if (options.guest) {
     bm = createBettermodeClient({
       endpoint: options.endpoint ?? io.env.BETTERMODE_ENDPOINT ?? defaultEndpoint,
       networkDomain: options.network ?? io.env.BETTERMODE_NETWORK_DOMAIN ?? defaultNetwork,
@@ -239,6 +244,39 @@ export async function runApi(query: string | undefined, options: AuthOptions, io
   } finally {
     bm.close();
   }
+}
+
+/** Operations sent with a token given outright: no session, no refresh. */
+function tokenClient(endpoint: string, token: string): Pick<BettermodeClient, 'query' | 'rawRequest' | 'close'> {
+  const send = async (document: DocumentNode | string, variables: unknown) => {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
+    }).catch((error: unknown) => {
+      throw new CliError(`${endpoint} did not answer (${(error as Error).message})`, 1);
+    });
+    const answer = (await response.json().catch(() => null)) as {
+      data?: Record<string, unknown> | null;
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+      extensions?: Record<string, unknown>;
+    } | null;
+    if (!answer) throw new CliError(`${endpoint} answered HTTP ${response.status} with no GraphQL answer`, 1);
+    return answer;
+  };
+  return {
+    async rawRequest(document, variables) {
+      const answer = await send(document, variables);
+      return { data: answer.data, errors: answer.errors, extensions: answer.extensions } as never;
+    },
+    async query(document, variables, options) {
+      const answer = await send(document as DocumentNode, variables);
+      if (answer.extensions) options?.onExtensions?.(answer.extensions);
+      if (answer.errors?.length) throw new CliError(answer.errors[0]?.message ?? 'The API answered with an error', 1);
+      return answer.data as never;
+    },
+    close: () => undefined,
+  };
 }
 
 /** What the account's storage holds, read as the client reads it (no request). */
