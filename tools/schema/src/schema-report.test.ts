@@ -44,6 +44,15 @@ describe('schema:check and the bump each fixture version calls for', () => {
       'operations/auth/AuthTokenFields.graphql',
       'operations/auth/LoginNetwork.graphql',
       'operations/auth/Tokens.graphql',
+      // MemberFields, and the operations spreading it directly or through PostFields.
+      'operations/content/ContentFragments.graphql',
+      'operations/content/CreatePost.graphql',
+      'operations/content/CreateReply.graphql',
+      'operations/content/Member.graphql',
+      'operations/content/Members.graphql',
+      'operations/content/Post.graphql',
+      'operations/content/Replies.graphql',
+      'operations/content/UpdatePost.graphql',
       'operations/member/AuthMember.graphql',
     ]);
     expect(exitCode).toBe(0);

@@ -36,7 +36,7 @@ beforeAll(async () => {
   emulator = await startEmulator({
     accessTokenTtlSeconds: 2,
     refreshReuseGraceSeconds: 0,
-    content: { spaces: 1, postsPerSpace: 1000, repliesPerPost: 0, members: 0 },
+    content: { spaces: 1, postsPerSpace: 1000, repliesPerPost: 0, members: 1 },
   });
   config = join(await mkdtemp(join(tmpdir(), 'bm-cli-')), 'config');
 });
@@ -110,6 +110,29 @@ describe('bettermode-kit auth and api', () => {
     expect(JSON.parse(given.stdout)).toEqual({ data: { authMember: { name: 'John Smith' } } });
     const guest = await run(['api', '{ authMember { name } }', '--guest']);
     expect(JSON.parse(guest.stdout)).toEqual({ data: { authMember: { name: 'Guest' } } });
+  });
+
+  test('two members side by side: the last login is active, auth switch changes who api acts as', async () => {
+    const second = await run(
+      ['auth', 'login', '--username', 'member1', '--password-stdin', '--insecure-storage'],
+      'member1-password\n',
+    );
+    expect(second.code).toBe(0);
+    const who = async () =>
+      JSON.parse((await run(['api', '{ authMember { username } }'])).stdout).data.authMember.username;
+    expect(await who()).toBe('member1');
+    const status = JSON.parse((await run(['auth', 'status', '--json'])).stdout) as {
+      sessions: { member: { username: string }; active: boolean }[];
+    };
+    expect(status.sessions.map((row) => [row.member.username, row.active])).toEqual([
+      ['bettermodeuser', false],
+      ['member1', true],
+    ]);
+    expect((await run(['auth', 'switch', '--username', 'bettermodeuser'])).code).toBe(0);
+    expect(await who()).toBe('bettermodeuser');
+    expect((await run(['auth', 'switch', '--username', 'nobody'])).code).toBe(3);
+    expect((await run(['auth', 'logout', '--username', 'member1'])).code).toBe(0);
+    expect(await who()).toBe('bettermodeuser');
   });
 
   test('api --paginate over 1,000 posts: one JSON document with all of them, one request per page', async () => {
