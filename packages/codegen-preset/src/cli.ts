@@ -14,7 +14,8 @@ import { breaksOperations, compareSchemas, formatReport } from './schema/schema-
 import { SchemaToolError } from './schema/schema-tool-error';
 import { printable, withoutUrlCredentials } from '@bettermode-kit/internal';
 import { writeFileAtomically } from './schema/write-file-atomically';
-import { CliError, runApi, runAuth, type CliIo } from './auth/auth-commands';
+import type { CliIo } from './auth/auth-commands';
+import { CliError } from './auth/cli-error';
 
 const usage = `Usage:
   bettermode-kit auth login [--network DOMAIN] [--endpoint URL] [--username NAME] [--password-stdin] --insecure-storage
@@ -70,6 +71,9 @@ export async function runBettermodeKit(
       },
     });
     const context = { ...io, cwd, out };
+    // Loaded only for these commands: codegen and schema work without the client (the kit's own
+    // `pnpm codegen` runs before anything is built).
+    const { runApi, runAuth } = await import('./auth/auth-commands');
     return command === 'auth' ? runAuth(subcommand, values, context) : runApi(positionals[0], values, context);
   }
   const args =

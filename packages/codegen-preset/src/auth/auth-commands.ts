@@ -11,17 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse, print, type DocumentNode } from 'graphql';
 import { Accounts, communityOf, configFolder, type Account } from './accounts';
+import { CliError } from './cli-error';
 import { readPassword, readLine } from './prompt';
-
-/** A failure the CLI reports in one line, with its exit code (2 usage or local, 3 not logged in). */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2 | 3,
-  ) {
-    super(message);
-  }
-}
 
 /** What the auth and api commands read and print through. */
 export interface CliIo {
