@@ -18,7 +18,7 @@ import type { CliIo } from './auth/auth-commands';
 import { CliError } from './auth/cli-error';
 
 const usage = `Usage:
-  bettermode-kit auth login [--network DOMAIN] [--endpoint URL] [--username NAME] [--password-stdin] --insecure-storage
+  bettermode-kit auth login [--network DOMAIN] [--endpoint URL] [--username NAME] [--password-stdin] [--insecure-storage]
   bettermode-kit auth status [--json] | auth token | auth switch --username NAME [--network D] | auth logout
   bettermode-kit api QUERY|@file.graphql [-F name=value ...] [--paginate] [--path a.b] [--guest | --token T] [--network D]
   bettermode-kit codegen [--config codegen.ts]

@@ -11,9 +11,12 @@ export interface Account {
   network: string;
   username: string;
   name: string | null;
-  /** Where the session is kept. */
-  storage: 'file';
-  /** The session file (0600), for `storage: 'file'`. */
+  /**
+   * Where the session is kept: `keychain`, the session file sealed with a key kept in the OS
+   * keychain; `file`, the session file in the clear (`--insecure-storage`, no keychain here).
+   */
+  storage: 'keychain' | 'file';
+  /** The session file (0600). */
   file: string;
   /** The one used for this community when no other is named. */
   active: boolean;

@@ -1,5 +1,5 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +15,21 @@ let emulator: Emulator;
 let config: string;
 const outputs: string[] = [];
 
-function run(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  stdin = '',
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, BETTERMODE_KIT_CONFIG_DIR: config, BETTERMODE_ENDPOINT: emulator.url },
+      // No session bus: no keychain, as on a headless box.
+      env: {
+        ...process.env,
+        BETTERMODE_KIT_CONFIG_DIR: config,
+        BETTERMODE_ENDPOINT: emulator.url,
+        DBUS_SESSION_BUS_ADDRESS: '',
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -238,5 +249,64 @@ describe('auth login in a real terminal (tmux)', () => {
     expect(shown).not.toContain('bettermodepassword');
     expect(shown).not.toMatch(jwt);
     expect(await readdir(join(folder, 'sessions'))).toHaveLength(1);
+  });
+});
+
+// The real keychain: each command in a D-Bus session of its own with gnome-keyring unlocked (the
+// same keyring file every time, under a HOME of the test's), as on a Linux desktop.
+const keyring = spawnSync('sh', ['-c', 'command -v gnome-keyring-daemon && command -v dbus-run-session']).status === 0;
+describe.skipIf(!keyring && !process.env.CI)('with the OS keychain (gnome-keyring over D-Bus)', () => {
+  let home: string;
+  let folder: string;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'bm-keyring-'));
+    folder = join(home, 'config');
+  });
+  afterAll(() => rm(home, { recursive: true, force: true }));
+  function inSession(args: string[], stdin = '') {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const command = `echo keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$0" "$@"`;
+      const child = spawn('dbus-run-session', ['--', 'sh', '-c', command, process.execPath, bin, ...args], {
+        env: { ...process.env, HOME: home, BETTERMODE_KIT_CONFIG_DIR: folder, BETTERMODE_ENDPOINT: emulator.url },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(stdin);
+    });
+  }
+
+  test('login keeps the key in the keychain and only a sealed session on disk; api and status use it; logout removes both', async () => {
+    expect(keyring).toBe(true);
+    const login = await inSession(
+      ['auth', 'login', '--username', 'bettermodeuser', '--password-stdin'],
+      'bettermodepassword\n',
+    );
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain('session stored with its key in the OS keychain');
+    const [sessionFile] = await readdir(join(folder, 'sessions'));
+    const onDisk = await readFile(join(folder, 'sessions', sessionFile as string), 'utf8');
+    expect(onDisk).not.toMatch(jwt);
+    expect(onDisk).not.toContain('refreshToken');
+    const status = JSON.parse((await inSession(['auth', 'status', '--json'])).stdout) as {
+      sessions: { member: { username: string }; storage: { kind: string } }[];
+    };
+    expect(status.sessions[0]).toMatchObject({
+      member: { username: 'bettermodeuser' },
+      storage: { kind: expect.stringMatching(/^keychain/) },
+    });
+    const answer = await inSession(['api', '{ authMember { name } }']);
+    expect(JSON.parse(answer.stdout)).toEqual({ data: { authMember: { name: 'John Smith' } } });
+    // Without the keychain (no session bus) the sealed session cannot be opened: not logged in.
+    const locked = await run(['api', '{ authMember { name } }'], '', { HOME: home, BETTERMODE_KIT_CONFIG_DIR: folder });
+    expect(locked.code).toBe(3);
+    expect(locked.stderr).toContain('is not in the OS keychain here');
+    const logout = await inSession(['auth', 'logout']);
+    expect(logout.code).toBe(0);
+    expect(await readdir(join(folder, 'sessions'))).toEqual([]);
+    const again = await inSession(['auth', 'status']);
+    expect(again.code).toBe(3);
   });
 });

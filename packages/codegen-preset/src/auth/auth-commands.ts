@@ -5,6 +5,7 @@ import {
   parseStoredValue,
   SessionExpiredError,
   type BettermodeClient,
+  type SessionStorage,
 } from '@bettermode-kit/client';
 import { fileStorage } from '@bettermode-kit/client/node';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import { resolve } from 'node:path';
 import { parse, print, type DocumentNode } from 'graphql';
 import { Accounts, communityOf, configFolder, type Account } from './accounts';
 import { CliError } from './cli-error';
+import { forgetKeychainKey, keychainKey } from './keychain';
+import { sealedStorage } from './sealed-storage';
 import { readPassword, readLine } from './prompt';
 
 /** What the auth and api commands read and print through. */
@@ -50,7 +53,7 @@ export async function runAuth(subcommand: string | undefined, options: AuthOptio
       return status(accounts, options, io);
     case 'token': {
       const account = await required(accounts, options);
-      const bm = clientOf(account);
+      const bm = await clientOf(account);
       try {
         // Refreshed first when due, and written back for the other shells.
         await bm.getSession({ fresh: true });
@@ -78,7 +81,7 @@ export async function runAuth(subcommand: string | undefined, options: AuthOptio
     }
     case 'logout': {
       const account = await required(accounts, options);
-      const bm = clientOf(account);
+      const bm = await clientOf(account);
       try {
         await bm.logout();
       } catch (error) {
@@ -88,6 +91,7 @@ export async function runAuth(subcommand: string | undefined, options: AuthOptio
         bm.close();
       }
       await accounts.remove(account);
+      await forgetKeychainKey(account.id);
       io.out(`Logged out ${account.username} from ${account.network}; the session is revoked and removed.`);
       return 0;
     }
@@ -99,11 +103,6 @@ export async function runAuth(subcommand: string | undefined, options: AuthOptio
 async function login(accounts: Accounts, options: AuthOptions, io: CliIo): Promise<number> {
   const endpoint = options.endpoint ?? io.env.BETTERMODE_ENDPOINT ?? defaultEndpoint;
   const network = (options.network ?? io.env.BETTERMODE_NETWORK_DOMAIN ?? defaultNetwork).toLowerCase();
-  if (!options['insecure-storage'])
-    throw new CliError(
-      `No OS keychain is available to this command here, so the session would be written to a plain file. Run again with --insecure-storage to keep it in a file only you can read (0600) under ${accounts.folder}`,
-      2,
-    );
   const username =
     options.username ?? (io.stdin.isTTY && !options['password-stdin'] ? await readLine('Username or email: ', io) : '');
   if (!username) throw new CliError('Give --username (or run in a terminal to be asked)', 2);
@@ -112,9 +111,17 @@ async function login(accounts: Accounts, options: AuthOptions, io: CliIo): Promi
   else if (io.stdin.isTTY) password = await readPassword('Password: ', io);
   else throw new CliError('No terminal to ask for the password: pipe it with --password-stdin', 2);
   if (!password) throw new CliError('The password is empty', 2);
-  await accounts.ensureFolder();
   const { id, file } = accounts.sessionFile(endpoint, network, username);
-  const bm = createBettermodeClient({ endpoint, networkDomain: network, storage: fileStorage(file) });
+  // The keychain when there is one; a plain file only when told so.
+  const key = await keychainKey(id, true);
+  if (!key && !options['insecure-storage'])
+    throw new CliError(
+      `No OS keychain is available here (on Linux, a Secret Service such as gnome-keyring, unlocked), so the session would be written to a plain file. Run again with --insecure-storage to keep it in a file only you can read (0600) under ${accounts.folder}`,
+      2,
+    );
+  await accounts.ensureFolder();
+  const storage = key ? sealedStorage(fileStorage(file), key) : fileStorage(file);
+  const bm = createBettermodeClient({ endpoint, networkDomain: network, storage });
   try {
     const session = await bm.login({ usernameOrEmail: username, password });
     await accounts.add({
@@ -123,12 +130,12 @@ async function login(accounts: Accounts, options: AuthOptions, io: CliIo): Promi
       network,
       username: (session.member.username ?? username).toLowerCase(),
       name: session.member.name,
-      storage: 'file',
+      storage: key ? 'keychain' : 'file',
       file,
       active: true,
     });
     io.out(
-      `Logged in to ${network} as ${session.member.name ?? username} (${session.role.name}); session stored in ${file} (0600).`,
+      `Logged in to ${network} as ${session.member.name ?? username} (${session.role.name}); session stored ${key ? 'with its key in the OS keychain' : `in ${file} (0600), not the OS keychain`}.`,
     );
     return 0;
   } catch (error) {
@@ -142,7 +149,8 @@ async function status(accounts: Accounts, options: AuthOptions, io: CliIo): Prom
   const { accounts: all, current } = await accounts.read();
   const rows = await Promise.all(
     all.map(async (account) => {
-      const stored = await storedSession(account);
+      // A keychain that is locked or gone reads as an ended session here, not as a failure of status.
+      const stored = await storedSession(account).catch(() => 'invalid' as const);
       const session = stored === 'invalid' ? null : stored.session;
       return {
         community: account.network,
@@ -150,7 +158,10 @@ async function status(accounts: Accounts, options: AuthOptions, io: CliIo): Prom
         member: session?.kind === 'member' ? { name: session.member.name, username: session.member.username } : null,
         role: session?.kind === 'member' ? session.role.name : null,
         expiresAt: session?.kind === 'member' ? new Date(session.expiresAt).toISOString() : null,
-        storage: { kind: 'file (insecure: not the OS keychain)', path: account.file },
+        storage:
+          account.storage === 'keychain'
+            ? { kind: 'keychain (the session file is sealed with a key kept in the OS keychain)', path: account.file }
+            : { kind: 'file (insecure: not the OS keychain)', path: account.file },
         active: account.active,
         current: communityOf(account) === current,
       };
@@ -170,7 +181,11 @@ async function status(accounts: Accounts, options: AuthOptions, io: CliIo): Prom
       `  ${row.active ? '✓' : ' '} ${row.member ? `${row.member.name} (@${row.member.username}), ${row.role}` : 'session ended: log in again'}`,
     );
     if (row.expiresAt) io.out(`    access token expires ${row.expiresAt} (refreshed when used)`);
-    io.out(`    stored in ${row.storage.path}: a plain file only you can read (0600), not the OS keychain`);
+    io.out(
+      row.storage.kind.startsWith('keychain')
+        ? `    stored in ${row.storage.path}, sealed with a key kept in the OS keychain`
+        : `    stored in ${row.storage.path}: a plain file only you can read (0600), not the OS keychain`,
+    );
   }
   return 0;
 }
@@ -196,7 +211,7 @@ export async function runApi(query: string | undefined, options: AuthOptions, io
       endpoint: options.endpoint ?? io.env.BETTERMODE_ENDPOINT ?? defaultEndpoint,
       networkDomain: options.network ?? io.env.BETTERMODE_NETWORK_DOMAIN ?? defaultNetwork,
     });
-  } else bm = clientOf(await required(new Accounts(configFolder(io.env)), options));
+  } else bm = await clientOf(await required(new Accounts(configFolder(io.env)), options));
   try {
     if (!options.paginate) {
       const result = await bm.rawRequest(document, variables);
@@ -272,17 +287,27 @@ function tokenClient(endpoint: string, token: string): Pick<BettermodeClient, 'q
 
 /** What the account's storage holds, read as the client reads it (no request). */
 async function storedSession(account: Account) {
-  const entry = await fileStorage(account.file)
-    .read()
-    .catch(() => ({ value: null }));
+  const entry = await (await storageOf(account)).read().catch(() => ({ value: null }));
   return parseStoredValue(entry.value);
 }
 
-function clientOf(account: Account): BettermodeClient {
+/** The account's session storage: the file, opened with the keychain's key when it is sealed. */
+async function storageOf(account: Account): Promise<SessionStorage> {
+  if (account.storage !== 'keychain') return fileStorage(account.file);
+  const key = await keychainKey(account.id, false);
+  if (!key)
+    throw new CliError(
+      `The key of ${account.username}'s session is not in the OS keychain here (is it unlocked?); log in again: bettermode-kit auth login`,
+      3,
+    );
+  return sealedStorage(fileStorage(account.file), key);
+}
+
+async function clientOf(account: Account): Promise<BettermodeClient> {
   return createBettermodeClient({
     endpoint: account.endpoint,
     networkDomain: account.network,
-    storage: fileStorage(account.file),
+    storage: await storageOf(account),
   });
 }
 
