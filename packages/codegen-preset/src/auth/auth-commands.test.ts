@@ -115,10 +115,31 @@ describe('bettermode-kit auth and api', () => {
     const token = await run(['auth', 'token']);
     expect(token.code).toBe(0);
     expect(token.stdout.trim()).toMatch(new RegExp(`^${jwt.source}$`));
-    // A token given outright comes first: --token, then BETTERMODE_TOKEN (here, a guest's beats the stored member).
-    const fresh = (await run(['auth', 'token'])).stdout.trim(); // the 2 s token of a moment ago may have expired
-    const given = await run(['api', '{ authMember { name } }', '--token', fresh]);
-    expect(JSON.parse(given.stdout)).toEqual({ data: { authMember: { name: 'John Smith' } } });
+    // A token given outright comes first (--token, then BETTERMODE_TOKEN), over the stored member:
+    // a guest token of another emulator, whose tokens last long enough for a loaded machine.
+    const other = await startEmulator();
+    try {
+      const minted = (await fetch(other.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ tokens(networkDomain: "${other.networkDomain}") { accessToken } }` }),
+      }).then((response) => response.json())) as { data: { tokens: { accessToken: string } } };
+      const given = await run([
+        'api',
+        '{ authMember { name } }',
+        '--endpoint',
+        other.url,
+        '--token',
+        minted.data.tokens.accessToken,
+      ]);
+      expect(JSON.parse(given.stdout)).toEqual({ data: { authMember: { name: 'Guest' } } });
+      const fromEnv = await run(['api', '{ authMember { name } }', '--endpoint', other.url], '', {
+        BETTERMODE_TOKEN: minted.data.tokens.accessToken,
+      });
+      expect(JSON.parse(fromEnv.stdout)).toEqual({ data: { authMember: { name: 'Guest' } } });
+    } finally {
+      await other.stop();
+    }
     const guest = await run(['api', '{ authMember { name } }', '--guest']);
     expect(JSON.parse(guest.stdout)).toEqual({ data: { authMember: { name: 'Guest' } } });
   });
@@ -226,29 +247,40 @@ describe('auth login in a real terminal (tmux)', () => {
   }
   afterAll(() => tmux('kill-server').catch(() => undefined));
 
-  test('asks for the username and the password, never shows the password, and stores the session', async () => {
+  test('login asks for the username and the hidden password; status shows the member, api answers, logout ends the session', async () => {
     const folder = join(config, '..', 'terminal');
-    await tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '160',
-      '-y',
-      '20',
-      `env BETTERMODE_KIT_CONFIG_DIR=${folder} ${process.execPath} ${bin} auth login --endpoint ${emulator.url} --insecure-storage; echo "exit $?"; sleep 30`,
+    const live = emulator.stats().liveSessions;
+    // A shell in the terminal, as a person uses it; no session bus here, so --insecure-storage.
+    await tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', 'sh');
+    const type = (line: string) => tmux('send-keys', '-t', session, line, 'Enter');
+    await type(
+      `export BETTERMODE_KIT_CONFIG_DIR=${folder} DBUS_SESSION_BUS_ADDRESS= BETTERMODE_ENDPOINT=${emulator.url}; clear`,
     );
+    await type(`${process.execPath} ${bin} auth login --insecure-storage; echo "exit=$?"`);
     expect(await waitFor('Username or email:')).toContain('Username or email:');
     await tmux('send-keys', '-t', session, 'bettermodeuser', 'Enter');
     expect(await waitFor('Password:')).toContain('Password:');
     await tmux('send-keys', '-t', session, 'bettermodepassword', 'Enter');
-    const shown = await waitFor('exit ');
+    // Markers the typed line does not hold: `exit=$?` on screen until it has run.
+    const shown = await waitFor('exit=0');
     expect(shown).toContain('Logged in to community.bettermode.io as John Smith (Admin)');
-    expect(shown).toContain('exit 0');
+    expect(shown).toContain('exit=0');
     expect(shown).not.toContain('bettermodepassword');
     expect(shown).not.toMatch(jwt);
     expect(await readdir(join(folder, 'sessions'))).toHaveLength(1);
+    expect(emulator.stats().liveSessions).toBe(live + 1);
+
+    await type(
+      `clear; ${process.execPath} ${bin} auth status; ${process.execPath} ${bin} api '{ authMember { username } }'; echo "done=$?"`,
+    );
+    const status = await waitFor('done=0');
+    expect(status).toContain('John Smith (@bettermodeuser), Admin');
+    expect(status).toContain('"username": "bettermodeuser"');
+    expect(status).toContain('done=0');
+    await type(`clear; ${process.execPath} ${bin} auth logout; echo "ended=$?"`);
+    expect(await waitFor('ended=0')).toContain('ended=0');
+    expect(emulator.stats().liveSessions).toBe(live);
+    expect(await screen()).not.toMatch(jwt);
   });
 });
 
