@@ -9,7 +9,8 @@ export class CookieJar {
       const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
       const equals = pair.indexOf('=');
       const name = pair.slice(0, equals);
-      if (attributes.includes('Max-Age=0')) this.cookies.delete(name);
+      // Attribute names are case-insensitive (frameworks write `max-age` or `Max-Age`).
+      if (attributes.some((attribute) => /^max-age=0$/i.test(attribute))) this.cookies.delete(name);
       else this.cookies.set(name, { value: pair.slice(equals + 1), attributes: attributes.join('; ') });
     }
     return written;

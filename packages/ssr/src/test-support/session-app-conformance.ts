@@ -1,6 +1,7 @@
 import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CookieJar } from './cookie-jar';
 
 /** Where the app under test sends its Bettermode requests. */
 export interface CommunityEnv {
@@ -17,29 +18,6 @@ export interface SessionApp {
 
 const member = { usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' };
 const jwtShaped = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
-
-/** What a browser keeps of Set-Cookie: name to value and attributes (Max-Age=0 removes). */
-class Jar {
-  readonly cookies = new Map<string, { value: string; attributes: string }>();
-  take(response: Response): string[] {
-    const written = response.headers.getSetCookie();
-    for (const line of written) {
-      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-      const name = pair.slice(0, pair.indexOf('='));
-      if (attributes.some((attribute) => /^max-age=0$/i.test(attribute))) this.cookies.delete(name);
-      else this.cookies.set(name, { value: pair.slice(name.length + 1), attributes: attributes.join('; ') });
-    }
-    return written;
-  }
-  header(): string {
-    return [...this.cookies].map(([name, { value }]) => `${name}=${value}`).join('; ');
-  }
-  copy(): Jar {
-    const copy = new Jar();
-    for (const [name, cookie] of this.cookies) copy.cookies.set(name, { ...cookie });
-    return copy;
-  }
-}
 
 /**
  * The behaviour every app on `@bettermode-kit/ssr` shows its browser, whatever the framework:
@@ -64,7 +42,7 @@ export function describeSessionApp(name: string, start: (env: CommunityEnv) => P
     });
 
     async function send(
-      jar: Jar,
+      jar: CookieJar,
       path: string,
       init: { body?: string; type?: string; origin?: string | null; headers?: Record<string, string> } = {},
     ) {
@@ -77,7 +55,7 @@ export function describeSessionApp(name: string, start: (env: CommunityEnv) => P
       const setCookies = jar.take(response);
       return { response, text: await response.text(), setCookies };
     }
-    const login = async (jar = new Jar()) => {
+    const login = async (jar = new CookieJar()) => {
       const { response } = await send(jar, '/api/bettermode/login', { body: JSON.stringify(member) });
       expect(response.status).toBe(200);
       return jar;
@@ -88,7 +66,7 @@ export function describeSessionApp(name: string, start: (env: CommunityEnv) => P
     const graphql = (query: string) => JSON.stringify({ query });
 
     test("a guest's page: the community's name, no member, no token", async () => {
-      const { response, text } = await send(new Jar(), '/');
+      const { response, text } = await send(new CookieJar(), '/');
       expect(response.status).toBe(200);
       expect(text).toContain('data-testid="network-name"');
       expect(renderedMember(text)).toBeNull();
@@ -96,7 +74,7 @@ export function describeSessionApp(name: string, start: (env: CommunityEnv) => P
     });
 
     test('login: an httpOnly SameSite=Lax cookie, private no-store; the page is rendered for the member; no token in any body', async () => {
-      const jar = new Jar();
+      const jar = new CookieJar();
       const { response, text, setCookies } = await send(jar, '/api/bettermode/login', { body: JSON.stringify(member) });
       expect(response.status).toBe(200);
       expect(JSON.parse(text)).toMatchObject({ session: { kind: 'member', member: { username: 'bettermodeuser' } } });
@@ -114,7 +92,7 @@ export function describeSessionApp(name: string, start: (env: CommunityEnv) => P
     });
 
     test('Secure behind a proxy that says x-forwarded-proto: https', async () => {
-      const { setCookies } = await send(new Jar(), '/api/bettermode/login', {
+      const { setCookies } = await send(new CookieJar(), '/api/bettermode/login', {
         body: JSON.stringify(member),
         headers: { 'x-forwarded-proto': 'https' },
         origin: app.url.replace('http:', 'https:'),
@@ -155,7 +133,7 @@ export function describeSessionApp(name: string, start: (env: CommunityEnv) => P
       emulator.resetStats();
       const evil = 'http://evil.example';
       const attempts = [
-        await send(new Jar(), '/api/bettermode/login', { body: JSON.stringify(member), origin: evil }),
+        await send(new CookieJar(), '/api/bettermode/login', { body: JSON.stringify(member), origin: evil }),
         await send(jar, '/api/bettermode/logout', { body: '{}', origin: evil }),
         await send(jar, '/api/bettermode/graphql', { body: graphql('{ authMember { username } }'), origin: evil }),
         await send(jar, '/api/bettermode/logout', {
