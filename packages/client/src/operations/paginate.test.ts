@@ -214,6 +214,138 @@ describe('a walk against the complexity budget (complexityPer10s 1700 a second; 
   });
 });
 
+describe('walks across a refresh, two at once, and a page whose answer is lost', () => {
+  let emulator: Emulator;
+  let proxy: { url: string; dropNextPage: () => void; pagesSeen: () => number; close(): Promise<void> };
+  beforeAll(async () => {
+    // 2 s tokens and no reuse grace: a refresh token sent twice ends the session.
+    emulator = await startEmulator({
+      accessTokenTtlSeconds: 2,
+      refreshReuseGraceSeconds: 0,
+      content: { spaces: 1, postsPerSpace: 300, repliesPerPost: 0, members: 0 },
+    });
+    // In front of the emulator: the next page is forwarded (the server answers) and its
+    // connection dropped before the answer, which no real server can be asked to do.
+    let drop = false;
+    let pages = 0;
+    const server = createServer(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString();
+      const answer = await fetch(emulator.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: request.headers.authorization ?? '' },
+        body,
+      });
+      const text = await answer.text();
+      if (body.includes('SpacePosts')) {
+        pages += 1;
+        if (drop) {
+          drop = false;
+          request.socket.destroy();
+          return;
+        }
+      }
+      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = {
+      url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`,
+      dropNextPage: () => void (drop = true),
+      pagesSeen: () => pages,
+      close: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await emulator.stop();
+  });
+
+  test('two walks at once on one member client, paced past the expiries of its 2 s token: one refresh per expiry between them, both whole', async () => {
+    const bm = createBettermodeClient({ endpoint: emulator.url, networkDomain: emulator.networkDomain });
+    try {
+      await bm.login(admin);
+      emulator.resetStats();
+      // 7 pages a second each (82 points a page), 30 pages each: about 4 s, well past the expiry.
+      const walk = () =>
+        paginate(
+          bm,
+          SpacePostsDocument,
+          { spaceId: general, limit: 10 },
+          { budget: { complexity: 574, windowSeconds: 1 } },
+        ).collect();
+      const [first, second] = await Promise.all([walk(), walk()]);
+      expect(new Set(first.map((post) => post.id)).size).toBe(300);
+      expect(second.map((post) => post.id)).toEqual(first.map((post) => post.id));
+      // Refreshed as often as the token expired, never twice for one expiry: with the reuse grace
+      // off, a refresh token sent twice would have ended the session (revokedByReuse).
+      const { refreshes, unauthorized, revokedByReuse, byField } = emulator.stats();
+      expect(refreshes).toBeGreaterThanOrEqual(1);
+      expect({ unauthorized, revokedByReuse, tokens: byField.tokens }).toEqual({
+        unauthorized: 0,
+        revokedByReuse: 0,
+        tokens: refreshes,
+      });
+      expect(emulator.stats().byField.posts).toBe(60);
+      expect((await bm.getSession())?.kind).toBe('member');
+    } finally {
+      bm.close();
+    }
+  });
+
+  test('a page whose answer is lost: with retry the page is asked again and the walk is whole; without, the walk stops and resumes from its cursor', async () => {
+    const patient = createBettermodeClient({
+      endpoint: proxy.url,
+      networkDomain: emulator.networkDomain,
+      retry: { attempts: 2 },
+    });
+    try {
+      const before = proxy.pagesSeen();
+      let pages = 0;
+      const ids: string[] = [];
+      for await (const page of paginate(patient, SpacePostsDocument, { spaceId: general, limit: 50 }).pages()) {
+        ids.push(...page.nodes.map((post) => post.id));
+        if ((pages += 1) === 2) proxy.dropNextPage();
+      }
+      expect(ids).toHaveLength(300);
+      expect(new Set(ids).size).toBe(300);
+      // Six pages, the third sent twice.
+      expect(proxy.pagesSeen() - before).toBe(7);
+    } finally {
+      patient.close();
+    }
+
+    const bm = createBettermodeClient({ endpoint: proxy.url, networkDomain: emulator.networkDomain, fetch });
+    try {
+      const walk = paginate(bm, SpacePostsDocument, { spaceId: general, limit: 50 });
+      const ids: string[] = [];
+      let pages = 0;
+      const stopped = await (async () => {
+        for await (const page of walk.pages()) {
+          ids.push(...page.nodes.map((post) => post.id));
+          if ((pages += 1) === 2) proxy.dropNextPage();
+        }
+      })().catch((error: unknown) => error);
+      expect(stopped).toMatchObject({ code: 'NETWORK_ERROR' });
+      expect(ids).toHaveLength(100);
+      const rest = await paginate(
+        bm,
+        SpacePostsDocument,
+        { spaceId: general, limit: 50 },
+        { after: walk.cursor },
+      ).collect();
+      expect(new Set([...ids, ...rest.map((post) => post.id)]).size).toBe(300);
+      expect(ids.length + rest.length).toBe(300);
+    } finally {
+      bm.close();
+    }
+  });
+});
+
 describe('walks that cannot go on', () => {
   let emulator: Emulator;
   let proxy: { url: string; postsRequests: () => number; close(): Promise<void> };
