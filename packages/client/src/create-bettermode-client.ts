@@ -128,8 +128,9 @@ function clientMaker(options: BettermodeClientFactoryOptions) {
       );
     }
     const clock = new SessionClock(settings.refreshLeewaySeconds * 1000);
-    const listeners = new Set<SessionChangeListener>();
-    if (clientOptions.onSessionChange) listeners.add(clientOptions.onSessionChange);
+    // Made when a listener comes: a server's client per request usually has none.
+    let listeners: Set<SessionChangeListener> | undefined;
+    if (clientOptions.onSessionChange) listeners = new Set([clientOptions.onSessionChange]);
     const api = createTokenApi({
       transport,
       url: settings.endpoint,
@@ -145,6 +146,7 @@ function clientMaker(options: BettermodeClientFactoryOptions) {
       clock,
       // Each listener on its own: one that throws is reported by the machine and stops no other.
       onChange: (session, reason) => {
+        if (listeners === undefined) return;
         let failure: { error: unknown } | undefined;
         for (const listener of [...listeners]) {
           try {
@@ -192,8 +194,8 @@ function clientMaker(options: BettermodeClientFactoryOptions) {
       onSessionChange(listener) {
         if (typeof listener !== 'function') throw new TypeError(`${packageName}: onSessionChange() needs a function`);
         const entry: SessionChangeListener = (session, reason) => listener(session, reason);
-        listeners.add(entry);
-        return () => void listeners.delete(entry);
+        (listeners ??= new Set()).add(entry);
+        return () => void listeners?.delete(entry);
       },
       close: () => core.close(),
     };

@@ -97,7 +97,8 @@ export function createOperationExecutor({
 }: OperationExecutorOptions) {
   const attempts = retry ? (retry.attempts ?? 3) : 0;
   const maxDelayMs = retry?.maxDelayMs ?? 30_000;
-  const waits = new Set<() => void>();
+  // Made at the first wait: most clients (a server's, one per request) never wait.
+  let waits: Set<() => void> | undefined;
   /** Until when nothing is sent: the wait the API named in a rate-limit refusal. */
   let pausedUntil = 0;
   let hookFailed = false;
@@ -107,12 +108,12 @@ export function createOperationExecutor({
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        waits.delete(done);
+        waits?.delete(done);
         resolve();
       };
       // setTimeout fires at once past 2^31 - 1 ms; no wait here is meant to be that long.
       const timer = setTimeout(done, Math.min(ms, maxTimerMs));
-      waits.add(done);
+      (waits ??= new Set()).add(done);
     });
 
   const report = (request: OperationRequest, extensions: Record<string, unknown> | undefined) => {
@@ -202,7 +203,7 @@ export function createOperationExecutor({
     execute,
     /** Ends every wait (a backoff, a rate-limit pause) at once: the client is closing. */
     dispose() {
-      for (const done of [...waits]) done();
+      if (waits) for (const done of [...waits]) done();
     },
   };
 }

@@ -42,6 +42,9 @@ export interface SessionMachineOptions {
   onChange?: SessionChangeListener | undefined;
 }
 
+/** The start of every machine's queue: one settled promise serves them all. */
+const settled: Promise<unknown> = Promise.resolve();
+
 /**
  * The one place where the session changes.
  *
@@ -81,14 +84,16 @@ export class SessionMachine {
   #loaded = false;
   #unsaved = false;
   #closed = false;
-  #queue: Promise<unknown> = Promise.resolve();
-  readonly #flights = new Map<string, Promise<void>>();
-  #notifications: [Session | null, SessionChangeReason][] = [];
+  // A server makes a machine per request: the collections below are made when first needed, so
+  // a request that only sends with the cookie's token allocates none of them.
+  #queue: Promise<unknown> = settled;
+  #flights: Map<string, Promise<void>> | undefined;
+  #notifications: [Session | null, SessionChangeReason][] | undefined;
   #syncRequested = false;
   #lastReason: SessionChangeReason = 'guest';
   #storageDown = false;
   #unsubscribe: (() => void) | undefined;
-  readonly #warned = new Set<string>();
+  #warned: Set<string> | undefined;
   /** The generation whose token Bettermode refused, while its recovery runs; -1 for none. */
   #refused = -1;
   /** The community of a stored session this holder must not touch (rule 8). */
@@ -96,7 +101,7 @@ export class SessionMachine {
   /** Rule 9: until when a due member session waits for other holders to publish. */
   #settleUntil = 0;
   #republishTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #hintWaiters = new Set<() => void>();
+  #hintWaiters: Set<() => void> | undefined;
   readonly #storage: SessionStorage;
   readonly #community: string;
   readonly #api: TokenApi;
@@ -176,7 +181,7 @@ export class SessionMachine {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#republishTimer);
-    for (const wake of [...this.#hintWaiters]) wake();
+    this.#wakeHintWaiters();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }
@@ -201,10 +206,11 @@ export class SessionMachine {
 
   // Rule 3: callers wanting the same transition share it.
   #flight(key: string, work: () => Promise<void>): Promise<void> {
-    let flight = this.#flights.get(key);
+    const flights = (this.#flights ??= new Map());
+    let flight = flights.get(key);
     if (!flight) {
-      flight = this.#enqueue(work).finally(() => this.#flights.delete(key));
-      this.#flights.set(key, flight);
+      flight = this.#enqueue(work).finally(() => flights.delete(key));
+      flights.set(key, flight);
     }
     return flight;
   }
@@ -411,14 +417,19 @@ export class SessionMachine {
 
   #hintOrTimeout(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      const waiters = (this.#hintWaiters ??= new Set());
       const done = () => {
         clearTimeout(timer);
-        this.#hintWaiters.delete(done);
+        waiters.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.#hintWaiters.add(done);
+      waiters.add(done);
     });
+  }
+
+  #wakeHintWaiters(): void {
+    if (this.#hintWaiters) for (const wake of [...this.#hintWaiters]) wake();
   }
 
   /** Rule 9: offers a session the storage could not take again, until it is taken. */
@@ -435,7 +446,7 @@ export class SessionMachine {
   /** A hint that another holder wrote: read again, once for any number of hints in a row. */
   #onHint(hint?: StorageHint): void {
     if (hint?.reconnected) this.#doubt();
-    for (const wake of [...this.#hintWaiters]) wake();
+    this.#wakeHintWaiters();
     if (this.#syncRequested || this.#closed) return;
     this.#syncRequested = true;
     this.#enqueue(async () => {
@@ -600,7 +611,7 @@ export class SessionMachine {
     this.#version = version;
     this.#generation += 1;
     if (notify && this.#onChange)
-      this.#notifications.push([next ? toSession(next, this.#clock.offsetMs) : null, reason]);
+      (this.#notifications ??= []).push([next ? toSession(next, this.#clock.offsetMs) : null, reason]);
   }
 
   async #withLease<T>(work: () => Promise<T>): Promise<T> {
@@ -622,8 +633,8 @@ export class SessionMachine {
 
   #notify(): void {
     const pending = this.#notifications;
-    if (pending.length === 0) return;
-    this.#notifications = [];
+    if (pending === undefined) return;
+    this.#notifications = undefined;
     for (const [session, reason] of pending) {
       try {
         this.#onChange?.(session, reason);
@@ -650,6 +661,7 @@ export class SessionMachine {
   }
 
   #warnOnce(key: string, message: string): void {
+    this.#warned ??= new Set();
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
     console.warn(`${packageName}: ${message}`);

@@ -40,10 +40,50 @@ export interface TokenApiOptions {
  * lost is sent once more with the same token: if the server did act on the first, its reuse
  * interval answers the second with the same result, and a lost answer costs no session.
  */
-export function createTokenApi({ transport, url, timeoutMs, network, clock, secrets }: TokenApiOptions): TokenApi {
-  const target = { transport, url, timeoutMs, clock };
-  const post = (query: string, operationName: string, variables: object, bearer: string | null, ownSecrets: string[]) =>
-    sendTokenOperation(target, {
+export function createTokenApi(options: TokenApiOptions): TokenApi {
+  return new MemberTokenApi(options);
+}
+
+/**
+ * The token calls of a member client. A class, not closures: a server makes a client per request
+ * and most requests call none of these, so each client holds one small object.
+ */
+class MemberTokenApi implements TokenApi {
+  readonly #options: TokenApiOptions;
+
+  constructor(options: TokenApiOptions) {
+    this.#options = options;
+  }
+
+  start(): Promise<StoredSession> {
+    return resendIfLost(() =>
+      this.#session('tokens', this.#post(TokensSource, 'Tokens', this.#options.network, null, []), 'guest'),
+    );
+  }
+
+  refresh(refreshToken: string): Promise<StoredSession> {
+    return resendIfLost(() =>
+      this.#session('tokens', this.#post(TokensSource, 'Tokens', { refreshToken }, null, [refreshToken]), 'member'),
+    );
+  }
+
+  login(credentials: LoginCredentials, bearer: string): Promise<StoredSession> {
+    return this.#session(
+      'loginNetwork',
+      this.#post(LoginNetworkSource, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]),
+      'member',
+    );
+  }
+
+  logout(sessionId: string, bearer: string): Promise<void> {
+    return resendIfLost(async () => {
+      await this.#post(LogoutNetworkSource, 'LogoutNetwork', { input: { sessionId } }, bearer, [bearer]);
+    });
+  }
+
+  #post(query: string, operationName: string, variables: object, bearer: string | null, ownSecrets: string[]) {
+    const { secrets } = this.#options;
+    return sendTokenOperation(this.#options, {
       query,
       operationName,
       variables,
@@ -51,34 +91,19 @@ export function createTokenApi({ transport, url, timeoutMs, network, clock, secr
       idempotent: operationName === 'Tokens',
       secrets: [...ownSecrets, ...secrets()],
     });
+  }
 
-  async function session(field: 'tokens' | 'loginNetwork', call: ReturnType<typeof post>, kind: StoredSession['kind']) {
+  async #session(
+    field: 'tokens' | 'loginNetwork',
+    call: ReturnType<typeof sendTokenOperation>,
+    kind: StoredSession['kind'],
+  ): Promise<StoredSession> {
     const { data, sentAt, receivedAt } = await call;
     const token = data[field] as AuthTokenFieldsFragment | undefined;
     if (!token?.accessToken)
       throw new InvalidResponseError(`${field} answered without a token`, { code: ClientErrorCode.InvalidResponse });
     const stored = storedSessionFrom(token, kind);
-    clock.observeToken(stored, sentAt, receivedAt);
+    this.#options.clock.observeToken(stored, sentAt, receivedAt);
     return stored;
   }
-
-  const guest = () => session('tokens', post(TokensSource, 'Tokens', network, null, []), 'guest');
-
-  return {
-    start: () => resendIfLost(guest),
-    refresh: (refreshToken) =>
-      resendIfLost(() =>
-        session('tokens', post(TokensSource, 'Tokens', { refreshToken }, null, [refreshToken]), 'member'),
-      ),
-    login: (credentials, bearer) =>
-      session(
-        'loginNetwork',
-        post(LoginNetworkSource, 'LoginNetwork', { input: credentials }, bearer, [credentials.password, bearer]),
-        'member',
-      ),
-    logout: (sessionId, bearer) =>
-      resendIfLost(async () => {
-        await post(LogoutNetworkSource, 'LogoutNetwork', { input: { sessionId } }, bearer, [bearer]);
-      }),
-  };
 }
