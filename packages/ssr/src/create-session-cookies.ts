@@ -15,7 +15,7 @@ import {
 } from '@bettermode-kit/client';
 import { packageName } from './package-name';
 import { RequestSessionStorage } from './request-session-storage';
-import { forwardedProto, isSameOrigin, readLimitedText } from './request-guards';
+import { isSameOrigin, readLimitedText, requestProto } from './request-guards';
 import { memoryCoordination, type SessionCoordination } from './session-coordination';
 import {
   isOurs,
@@ -179,10 +179,10 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
     },
   };
 
+  const secureFor = (proto: 'https' | 'http'): boolean =>
+    settings.secure === 'auto' ? proto === 'https' : settings.secure;
   const isSecure = (request: Request): boolean =>
-    settings.secure === 'auto'
-      ? (forwardedProto(request) ?? (request.url.startsWith('https:') ? 'https' : 'http')) === 'https'
-      : settings.secure;
+    settings.secure === 'auto' ? requestProto(request) === 'https' : settings.secure;
 
   function open(
     cookieHeader: string | null,
@@ -224,11 +224,16 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
     return session;
   }
 
-  async function handle(
+  function handle(request: Request, work: (bm: BettermodeClient) => Response | Promise<Response>): Promise<Response> {
+    return serve(request, isSecure(request), work);
+  }
+
+  async function serve(
     request: Request,
+    secure: boolean,
     work: (bm: BettermodeClient) => Response | Promise<Response>,
   ): Promise<Response> {
-    const session = open(request.headers.get('cookie'), { secure: isSecure(request) });
+    const session = open(request.headers.get('cookie'), { secure });
     try {
       const response = await work(session.client);
       return withCookies(response, session.setCookies());
@@ -295,7 +300,9 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
     return async (request) => {
       if (request.method !== 'POST')
         return failure(405, 'METHOD_NOT_ALLOWED', 'The GraphQL endpoint takes POST only', { allow: 'POST' });
-      if (!isSameOrigin(request, settings.allowedOrigins))
+      // The scheme is read once, for the origin check and the cookie's Secure.
+      const proto = requestProto(request);
+      if (!isSameOrigin(request, settings.allowedOrigins, proto))
         return failure(403, 'FORBIDDEN_ORIGIN', 'This request must come from the app’s own pages');
       const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/json')
@@ -314,7 +321,7 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
           'TOKEN_OPERATION_REFUSED',
           `${refusedFields.join(', ')}: not through this endpoint (tokens stay on the server; log in and out through the app)`,
         );
-      return handle(request, async (bm) => {
+      return serve(request, secureFor(proto), async (bm) => {
         try {
           const result = await bm.rawRequest(document, body.variables, { operationName: body.operationName });
           return json(200, result);

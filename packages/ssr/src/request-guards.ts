@@ -1,18 +1,29 @@
 import { readLimitedBody } from '@bettermode-kit/internal';
 
 /** The origin the app is served at, as the browser sees it (behind a proxy too). */
-export function ownOrigin(request: Request): string {
-  // request.url is absolute and normalized (a lower-case scheme): no URL parse on every request.
-  const proto = forwardedProto(request) ?? (request.url.startsWith('https:') ? 'https' : 'http');
+export function ownOrigin(request: Request, proto = requestProto(request)): string {
   const host =
     request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() ||
     request.headers.get('host') ||
-    new URL(request.url).host;
+    hostOf(request.url);
   return `${proto}://${host}`;
 }
 
+/** The host of an absolute URL as `Request.url` holds it: normalized, and never with credentials (fetch refuses them). */
+function hostOf(url: string): string {
+  const start = url.indexOf('//') + 2;
+  const end = url.indexOf('/', start);
+  return url.slice(start, end < 0 ? undefined : end).toLowerCase();
+}
+
+/** The scheme the browser used: as a proxy in front of the app says, else the request's own. */
+export function requestProto(request: Request): 'https' | 'http' {
+  // request.url is absolute and normalized (a lower-case scheme): no URL parse on every request.
+  return forwardedProto(request) ?? (request.url.startsWith('https:') ? 'https' : 'http');
+}
+
 /** `https` or `http` as a proxy in front of the app says, if it says. */
-export function forwardedProto(request: Request): string | undefined {
+export function forwardedProto(request: Request): 'https' | 'http' | undefined {
   const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   return proto === 'https' || proto === 'http' ? proto : undefined;
 }
@@ -22,9 +33,10 @@ export function forwardedProto(request: Request): string | undefined {
  * browser sends `Origin` on every POST, and `Sec-Fetch-Site`; a request with neither is not a
  * browser's (a server, a script), so no page can have forged it.
  */
-export function isSameOrigin(request: Request, allowedOrigins: readonly string[]): boolean {
+export function isSameOrigin(request: Request, allowedOrigins: readonly string[], proto?: 'https' | 'http'): boolean {
   const origin = request.headers.get('origin');
-  if (origin !== null && origin !== 'null') return origin === ownOrigin(request) || allowedOrigins.includes(origin);
+  if (origin !== null && origin !== 'null')
+    return origin === ownOrigin(request, proto) || allowedOrigins.includes(origin);
   if (origin === 'null') return false;
   const site = request.headers.get('sec-fetch-site');
   return site === null || site === 'same-origin' || site === 'none';
