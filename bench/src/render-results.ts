@@ -95,11 +95,13 @@ export function renderMarkdown(results: Results): string {
     }
   }
   const server = results.serverSessions;
+  const proxyBuild =
+    server?.rows.find((row) => row.mode === 'proxy' && row.concurrency === 32)?.requestBuildMicros ?? 0;
   if (server) {
     lines.push(
       '## Server-held sessions (@bettermode-kit/ssr), server-side CPU per request',
       '',
-      `${server.date.slice(0, 10)}. One member's request on the app's server: \`direct\` is a long-lived client's AuthMember query, answered as a \`Response\` (as a fetch-standard server answers); \`handle\` reads the cookie, makes a client on that session (no refresh due), runs the same query and returns a Response; \`proxy\` is the browser's GraphQL endpoint sent the same operation as text (guards, body read, parse, forward). CPU is \`process.cpuUsage()\` of the app's process after a 2000-request warm-up (the JIT's compiler threads count in it: a server's steady state is measured); the emulator runs in another. Target: handle and proxy at most 1.2x direct.`,
+      `${server.date.slice(0, 10)}. One member's request on the app's server: \`direct\` is a long-lived client's AuthMember query, answered as a \`Response\` (as a fetch-standard server answers); \`handle\` reads the cookie, makes a client on that session (no refresh due), runs the same query and returns a Response; \`proxy\` is the browser's GraphQL endpoint sent the same operation as text, with the headers a browser sends (guards, body read, parse, forward). Each proxy request is built when it is sent, as a server builds it; building it costs ${round(proxyBuild, 0)} µs (measured alone in the same process, median at c=32) and is taken off, as a framework pays it whatever the library. CPU is \`process.cpuUsage()\` of the app's process after a 2000-request warm-up (the JIT's compiler threads count in it: a server's steady state is measured); the emulator runs in another. Target: handle and proxy at most 1.2x direct.`,
       '',
       '| mode | concurrency (requests) | CPU µs/request (min-max) | x direct | req/s | failures |',
       '| --- | --- | --- | --- | --- | --- |',
