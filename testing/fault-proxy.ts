@@ -36,7 +36,17 @@ export type Fault =
  * is set to. The `always-…` faults spare `tokens`, so refreshes work while everything else fails;
  * the `refresh-…` faults touch only `tokens(refreshToken)` and, with `once`, only the first one.
  */
-export async function startFaultProxy(target: string, options: { rewriteGateway?: boolean } = {}) {
+export async function startFaultProxy(
+  target: string,
+  options: {
+    rewriteGateway?: boolean;
+    /**
+     * Sees each answer passed through: returns the text to send on (rewritten, say), or null to
+     * drop the connection after the server answered (an answer lost on the way back).
+     */
+    onAnswer?: (operationName: string | undefined, text: string) => string | null;
+  } = {},
+) {
   let fault: Fault = 'none';
   let faultsServed = 0;
   let once = false;
@@ -195,6 +205,14 @@ export async function startFaultProxy(target: string, options: { rewriteGateway?
     // A gateway in front of the API: the app tokens it hands out name it, not the API behind it.
     if (options.rewriteGateway)
       text = text.split(JSON.stringify(target)).join(JSON.stringify(`http://127.0.0.1:${port}/graphql`));
+    if (options.onAnswer) {
+      const sent = options.onAnswer(parsed?.operationName, text);
+      if (sent === null) {
+        request.socket.destroy();
+        return;
+      }
+      text = sent;
+    }
     const retryAfterHeader = answer.headers.get('retry-after');
     const bodyWait = /"retryAfterMs":(\d+)/.exec(text)?.[1];
     log.push({

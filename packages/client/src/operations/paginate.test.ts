@@ -6,8 +6,8 @@ import {
   SpaceDocument,
   SpacePostsDocument,
 } from '@bettermode-kit/operations';
-import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startFaultProxy } from '../../../../testing/fault-proxy';
 import { createBettermodeClient, paginate, PaginationError, RateLimitedError } from '../index';
 import { createUrqlClient, paginationSource } from '../urql';
 
@@ -216,7 +216,9 @@ describe('a walk against the complexity budget (complexityPer10s 1700 a second; 
 
 describe('walks across a refresh, two at once, and a page whose answer is lost', () => {
   let emulator: Emulator;
-  let proxy: { url: string; dropNextPage: () => void; pagesSeen: () => number; close(): Promise<void> };
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
+  /** The next page is forwarded (the server answers) and its connection dropped before the answer. */
+  let dropNextPage = false;
   beforeAll(async () => {
     // 2 s tokens and no reuse grace: a refresh token sent twice ends the session.
     emulator = await startEmulator({
@@ -224,44 +226,16 @@ describe('walks across a refresh, two at once, and a page whose answer is lost',
       refreshReuseGraceSeconds: 0,
       content: { spaces: 1, postsPerSpace: 300, repliesPerPost: 0, members: 0 },
     });
-    // In front of the emulator: the next page is forwarded (the server answers) and its
-    // connection dropped before the answer, which no real server can be asked to do.
-    let drop = false;
-    let pages = 0;
-    const server = createServer(async (request, response) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks).toString();
-      const answer = await fetch(emulator.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: request.headers.authorization ?? '' },
-        body,
-      });
-      const text = await answer.text();
-      if (body.includes('SpacePosts')) {
-        pages += 1;
-        if (drop) {
-          drop = false;
-          request.socket.destroy();
-          return;
-        }
-      }
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+    proxy = await startFaultProxy(emulator.url, {
+      onAnswer(operationName, text) {
+        if (operationName !== 'SpacePosts' || !dropNextPage) return text;
+        dropNextPage = false;
+        return null;
+      },
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = {
-      url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`,
-      dropNextPage: () => void (drop = true),
-      pagesSeen: () => pages,
-      close: () =>
-        new Promise((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    };
   });
   afterAll(async () => {
-    await proxy.close();
+    await proxy.stop();
     await emulator.stop();
   });
 
@@ -304,17 +278,17 @@ describe('walks across a refresh, two at once, and a page whose answer is lost',
       retry: { attempts: 2 },
     });
     try {
-      const before = proxy.pagesSeen();
+      const before = proxy.arrivalsOf('SpacePosts');
       let pages = 0;
       const ids: string[] = [];
       for await (const page of paginate(patient, SpacePostsDocument, { spaceId: general, limit: 50 }).pages()) {
         ids.push(...page.nodes.map((post) => post.id));
-        if ((pages += 1) === 2) proxy.dropNextPage();
+        if ((pages += 1) === 2) dropNextPage = true;
       }
       expect(ids).toHaveLength(300);
       expect(new Set(ids).size).toBe(300);
       // Six pages, the third sent twice.
-      expect(proxy.pagesSeen() - before).toBe(7);
+      expect(proxy.arrivalsOf('SpacePosts') - before).toBe(7);
     } finally {
       patient.close();
     }
@@ -327,7 +301,7 @@ describe('walks across a refresh, two at once, and a page whose answer is lost',
       const stopped = await (async () => {
         for await (const page of walk.pages()) {
           ids.push(...page.nodes.map((post) => post.id));
-          if ((pages += 1) === 2) proxy.dropNextPage();
+          if ((pages += 1) === 2) dropNextPage = true;
         }
       })().catch((error: unknown) => error);
       expect(stopped).toMatchObject({ code: 'NETWORK_ERROR' });
@@ -348,37 +322,18 @@ describe('walks across a refresh, two at once, and a page whose answer is lost',
 
 describe('walks that cannot go on', () => {
   let emulator: Emulator;
-  let proxy: { url: string; postsRequests: () => number; close(): Promise<void> };
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
   beforeAll(async () => {
     emulator = await startEmulator();
     // A server that answers every page with the same cursor: the emulator never does, so a proxy
     // in front of it rewrites the cursor.
-    let posts = 0;
-    const server = createServer(async (request, response) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks).toString();
-      const answer = await fetch(emulator.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: request.headers.authorization ?? '' },
-        body,
-      });
-      let text = await answer.text();
-      if (body.includes('SpacePosts')) {
-        posts += 1;
-        text = text.replace(/"endCursor":"[^"]*"/, '"endCursor":"c2VxOjE"');
-      }
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+    proxy = await startFaultProxy(emulator.url, {
+      onAnswer: (operationName, text) =>
+        operationName === 'SpacePosts' ? text.replace(/"endCursor":"[^"]*"/, '"endCursor":"c2VxOjE"') : text,
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = {
-      url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`,
-      postsRequests: () => posts,
-      close: () => new Promise((resolve) => server.close(() => resolve())),
-    };
   });
   afterAll(async () => {
-    await proxy.close();
+    await proxy.stop();
     await emulator.stop();
   });
 
@@ -389,7 +344,7 @@ describe('walks that cannot go on', () => {
       const error = await walk.collect().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(PaginationError);
       expect(error).toMatchObject({ code: 'PAGINATION_CURSOR_REPEATED' });
-      expect(proxy.postsRequests()).toBe(2);
+      expect(proxy.arrivalsOf('SpacePosts')).toBe(2);
     } finally {
       bm.close();
     }
