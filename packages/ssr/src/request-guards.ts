@@ -23,7 +23,7 @@ export function requestProto(request: Request): 'https' | 'http' {
 }
 
 /** `https` or `http` as a proxy in front of the app says, if it says. */
-export function forwardedProto(request: Request): 'https' | 'http' | undefined {
+function forwardedProto(request: Request): 'https' | 'http' | undefined {
   const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   return proto === 'https' || proto === 'http' ? proto : undefined;
 }
