@@ -14,6 +14,7 @@ import {
   type LoginCredentials,
 } from '@bettermode-kit/client';
 import { packageName } from './package-name';
+import { RecentlyUsedCache } from './recently-used-cache';
 import { RequestSessionStorage } from './request-session-storage';
 import { isSameOrigin, readLimitedText, requestProto } from './request-guards';
 import { memoryCoordination, type SessionCoordination } from './session-coordination';
@@ -278,23 +279,10 @@ export function createSessionCookies(options: SessionCookiesOptions): SessionCoo
   function graphqlProxy(): (request: Request) => Promise<Response> {
     // An app's pages send the same few queries again and again: each text is parsed and checked
     // once, and the same document sent on (the client prints a document once, too).
-    const checkedQueries = new Map<string, { document: DocumentNode; refusedFields: string[] } | string>();
-    const checkQuery = (query: string) => {
-      let checked = checkedQueries.get(query);
-      if (checked === undefined) {
-        try {
-          const document = parse(query);
-          checked = { document, refusedFields: refusedFieldsOf(document) };
-        } catch (error) {
-          checked = error instanceof Error ? error.message : 'The query does not parse';
-        }
-        if (checkedQueries.size >= checkedQueriesKept)
-          checkedQueries.delete(checkedQueries.keys().next().value as string);
-      } else checkedQueries.delete(query);
-      // Most recently used last: the first key is the one to let go.
-      checkedQueries.set(query, checked);
-      return checked;
-    };
+    const checkedQueries = new RecentlyUsedCache<string, { document: DocumentNode; refusedFields: string[] } | string>(
+      checkedQueriesKept,
+    );
+    const checkQuery = (query: string) => checkedQueries.get(query, parseAndCheck);
     const failure = (status: number, code: string, message: string, headers?: Record<string, string>) =>
       json(status, { errors: [{ message, extensions: { code } }] }, headers);
     return async (request) => {
@@ -419,6 +407,16 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
+}
+
+/** A query text parsed, with the token fields it asks for; or why it does not parse. */
+function parseAndCheck(query: string): { document: DocumentNode; refusedFields: string[] } | string {
+  try {
+    const document = parse(query);
+    return { document, refusedFields: refusedFieldsOf(document) };
+  } catch (error) {
+    return error instanceof Error ? error.message : 'The query does not parse';
+  }
 }
 
 /** A typed failure of the client as a response; anything else is rethrown (the app's own error page). */

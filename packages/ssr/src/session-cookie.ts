@@ -39,8 +39,10 @@ export function readSessionCookie(cookies: Map<string, string>, name: string): s
   const candidates: { generation: string; value: string }[] = [];
   const single = cookies.get(name);
   if (single !== undefined) {
-    const [generation, data, extra] = single.split('.');
-    if (generation && data && extra === undefined) candidates.push({ generation, value: data });
+    // `<generation>.<data>`: one dot, something on both sides (read without splitting the value).
+    const dot = single.indexOf('.');
+    if (dot > 0 && dot < single.length - 1 && single.indexOf('.', dot + 1) < 0)
+      candidates.push({ generation: single.slice(0, dot), value: single.slice(dot + 1) });
   }
   const first = cookies.get(`${name}.0`);
   if (first !== undefined) {
