@@ -458,24 +458,22 @@ export const serverSessionCounts = { 1: 3000, 32: 6000 } as const;
 export const serverSessionModes = ['direct', 'handle', 'proxy'] as const;
 
 /**
- * The server-side CPU of a member's request through `@bettermode-kit/ssr` (`handle`: cookie read,
- * a client per request; the GraphQL proxy), against a long-lived client's query, in the same run:
- * 5 repetitions, round robin across the modes.
+ * The server-side CPU of a member's request, from the Request a framework builds to the Response
+ * read, through `@bettermode-kit/ssr` (`handle`: cookie read, a client per request; the GraphQL
+ * proxy), against a long-lived client's query, in the same run: 5 repetitions, round robin
+ * across the modes.
  */
 export async function serverSessions(emulatorUrl: string) {
   const rows: {
     mode: (typeof serverSessionModes)[number];
     concurrency: number;
     cpuMicrosPerRequest: Spread;
-    /** What building the proxy's requests cost alone, taken off its CPU (0 for the other modes). */
-    requestBuildMicros: number;
     requestsPerSecond: Spread;
     failures: number;
   }[] = [];
   type Run = {
     requestsPerSecond: number;
     cpuMicrosPerRequest: number;
-    buildMicrosPerRequest: number;
     failures: number;
   };
   for (const concurrency of [1, 32] as const) {
@@ -501,7 +499,6 @@ export async function serverSessions(emulatorUrl: string) {
         mode,
         concurrency,
         cpuMicrosPerRequest: spread(modeRuns.map((run) => run.cpuMicrosPerRequest)),
-        requestBuildMicros: spread(modeRuns.map((run) => run.buildMicrosPerRequest)).median,
         requestsPerSecond: spread(modeRuns.map((run) => run.requestsPerSecond)),
         failures: modeRuns.reduce((sum, run) => sum + run.failures, 0),
       });
