@@ -453,6 +453,12 @@ export async function startFixedBodyServer() {
   return { url: chunk.toString().trim(), stop: () => child.kill('SIGTERM') };
 }
 
+/**
+ * Repetitions of the server-side cost, each running every mode once, side by side: the host's
+ * noise moves whole runs by a fifth, so each mode is compared with the `direct` run of its own
+ * repetition and the median of those ratios is reported.
+ */
+export const serverSessionRepetitions = 9;
 /** Requests per run of the server-side cost: the emulator answers about 400 a second. */
 export const serverSessionCounts = { 1: 3000, 32: 6000 } as const;
 export const serverSessionModes = ['direct', 'handle', 'proxy'] as const;
@@ -460,14 +466,16 @@ export const serverSessionModes = ['direct', 'handle', 'proxy'] as const;
 /**
  * The server-side CPU of a member's request, from the Request a framework builds to the Response
  * read, through `@bettermode-kit/ssr` (`handle`: cookie read, a client per request; the GraphQL
- * proxy), against a long-lived client's query, in the same run: 5 repetitions, round robin
- * across the modes.
+ * proxy), against a long-lived client's query, in the same run: {@link serverSessionRepetitions}
+ * repetitions, round robin across the modes.
  */
 export async function serverSessions(emulatorUrl: string) {
   const rows: {
     mode: (typeof serverSessionModes)[number];
     concurrency: number;
     cpuMicrosPerRequest: Spread;
+    /** This mode's CPU over `direct`'s in the same repetition, across the repetitions. */
+    ratioToDirect: Spread;
     requestsPerSecond: Spread;
     failures: number;
   }[] = [];
@@ -478,7 +486,7 @@ export async function serverSessions(emulatorUrl: string) {
   };
   for (const concurrency of [1, 32] as const) {
     const runs = new Map<string, Run[]>(serverSessionModes.map((mode) => [mode, []]));
-    for (let repetition = 0; repetition < costRepetitions; repetition += 1) {
+    for (let repetition = 0; repetition < serverSessionRepetitions; repetition += 1) {
       for (let turn = 0; turn < serverSessionModes.length; turn += 1) {
         const mode = serverSessionModes[(turn + repetition) % serverSessionModes.length] as string;
         runs
@@ -493,12 +501,18 @@ export async function serverSessions(emulatorUrl: string) {
           );
       }
     }
+    const directRuns = runs.get('direct') ?? [];
     for (const mode of serverSessionModes) {
       const modeRuns = runs.get(mode) ?? [];
       rows.push({
         mode,
         concurrency,
         cpuMicrosPerRequest: spread(modeRuns.map((run) => run.cpuMicrosPerRequest)),
+        ratioToDirect: spread(
+          modeRuns.map(
+            (run, repetition) => run.cpuMicrosPerRequest / (directRuns[repetition]?.cpuMicrosPerRequest ?? 1),
+          ),
+        ),
         requestsPerSecond: spread(modeRuns.map((run) => run.requestsPerSecond)),
         failures: modeRuns.reduce((sum, run) => sum + run.failures, 0),
       });

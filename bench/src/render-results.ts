@@ -1,5 +1,5 @@
 // RESULTS.md from one run's results: the targets, then a table per measurement.
-import { requestCounts, round, serverSessionCounts, type Results } from './measure';
+import { requestCounts, round, serverSessionCounts, serverSessionRepetitions, type Results } from './measure';
 
 function targetRows(results: Results): string[] {
   const row = (server: string, concurrency: number, client: string) =>
@@ -99,9 +99,9 @@ export function renderMarkdown(results: Results): string {
     lines.push(
       '## Server-held sessions (@bettermode-kit/ssr), server-side CPU per request',
       '',
-      `${server.date.slice(0, 10)}. One member's request on the app's server, from the \`Request\` a framework builds (when it is sent, with the headers a browser sends, the member's cookie among them) to the \`Response\` read: \`direct\` is a page's GET answered from a long-lived client's AuthMember query; \`handle\` is the same GET through \`handle\`: it reads the cookie, makes a client on that session (no refresh due), runs the same query and returns a Response; \`proxy\` is the browser's POST to the GraphQL endpoint with the same operation as text (guards, body read, parse, forward). Building the request is in every mode and nothing is taken off: a GET built alone costs about 10 µs, but building it in a running server added 28 to 30 µs to \`direct\`, so a cost measured alone and taken off would charge the rest to the library. \`+µs\` is what the mode adds to \`direct\`. CPU is \`process.cpuUsage()\` of the app's process after a 2000-request warm-up (the JIT's compiler threads count in it: a server's steady state is measured); the emulator runs in another. Target: handle and proxy at most 1.2x direct.`,
+      `${server.date.slice(0, 10)}. One member's request on the app's server, from the \`Request\` a framework builds (when it is sent, with the headers a browser sends, the member's cookie among them) to the \`Response\` read: \`direct\` is a page's GET answered from a long-lived client's AuthMember query; \`handle\` is the same GET through \`handle\`: it reads the cookie, makes a client on that session (no refresh due), runs the same query and returns a Response; \`proxy\` is the browser's POST to the GraphQL endpoint with the same operation as text (guards, body read, parse, forward). Building the request is in every mode and nothing is taken off: a GET built alone costs about 10 µs, but building it in a running server added 28 to 30 µs to \`direct\`, so a cost measured alone and taken off would charge the rest to the library. Each repetition runs every mode once, side by side; \`x direct\` is the median over the ${serverSessionRepetitions} repetitions of a mode's CPU over the \`direct\` run of the same repetition (the host's noise moves whole runs by a fifth), and \`+µs\` the difference of the medians. CPU is \`process.cpuUsage()\` of the app's process after a 2000-request warm-up (the JIT's compiler threads count in it: a server's steady state is measured); the emulator runs in another. Target: handle and proxy at most 1.2x direct.`,
       '',
-      '| mode | concurrency (requests) | CPU µs/request (min-max) | x direct | +µs | req/s | failures |',
+      '| mode | concurrency (requests) | CPU µs/request (min-max) | x direct, same repetition (min-max) | +µs (medians) | req/s | failures |',
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const row of server.rows) {
@@ -109,8 +109,11 @@ export function renderMarkdown(results: Results): string {
         server.rows.find((each) => each.mode === 'direct' && each.concurrency === row.concurrency)?.cpuMicrosPerRequest
           .median ?? 1;
       const cpu = row.cpuMicrosPerRequest;
+      const ratio = row.ratioToDirect;
+      const ratioText =
+        row.mode === 'direct' ? '1' : `${round(ratio.median, 2)} (${round(ratio.min, 2)}-${round(ratio.max, 2)})`;
       lines.push(
-        `| ${row.mode} | ${row.concurrency} (${serverSessionCounts[row.concurrency as 1 | 32]}) | ${round(cpu.median, 0)} (${round(cpu.min, 0)}-${round(cpu.max, 0)}) | ${round(cpu.median / direct, 2)} | ${round(cpu.median - direct, 0)} | ${round(row.requestsPerSecond.median, 0)} | ${row.failures} |`,
+        `| ${row.mode} | ${row.concurrency} (${serverSessionCounts[row.concurrency as 1 | 32]}) | ${round(cpu.median, 0)} (${round(cpu.min, 0)}-${round(cpu.max, 0)}) | ${ratioText} | ${round(cpu.median - direct, 0)} | ${round(row.requestsPerSecond.median, 0)} | ${row.failures} |`,
       );
     }
     lines.push('');
