@@ -1,11 +1,7 @@
-import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startFaultProxy } from '../../../testing/fault-proxy';
-import { createSessionCookies, type SessionCookies } from './index';
+import { startAppBehindFaultProxy, type AppBehindFaultProxy } from './test-support/app-behind-fault-proxy';
 import { CookieJar } from './test-support/cookie-jar';
-import { serveFetch } from './test-support/serve-fetch';
-import { ssrTestApp } from './test-support/ssr-test-app';
 
 // A refresh that Bettermode carried out but whose answer never came back (a dropped connection,
 // which the real server cannot be made to produce on demand: hence the fault proxy). The client
@@ -15,44 +11,33 @@ describe.each([
   { grace: 0, outcome: 'the session ends: every request renders a guest’s page, none fails' },
   { grace: 30, outcome: 'the server’s reuse grace answers the resend: every request keeps the member' },
 ])('a lost refresh answer under 10 concurrent requests, reuse grace $grace s', ({ grace, outcome }) => {
-  let emulator: Emulator;
-  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
-  let sessions: SessionCookies;
-  let app: { url: string; close(): Promise<void> };
+  let stack: AppBehindFaultProxy;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ accessTokenTtlSeconds: 4, refreshReuseGraceSeconds: grace });
-    proxy = await startFaultProxy(emulator.url);
-    sessions = createSessionCookies({ endpoint: proxy.url, networkDomain: emulator.networkDomain });
-    app = await serveFetch(ssrTestApp(sessions));
+    stack = await startAppBehindFaultProxy({ accessTokenTtlSeconds: 4, refreshReuseGraceSeconds: grace });
   });
-  afterAll(async () => {
-    await app.close();
-    await sessions.close();
-    await proxy.stop();
-    await emulator.stop();
-  });
+  afterAll(() => stack.stop());
 
   test(
     outcome,
     async () => {
       const jar = new CookieJar();
-      const login = await fetch(`${app.url}/login`, {
+      const login = await fetch(`${stack.app.url}/login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: app.url },
+        headers: { 'content-type': 'application/json', origin: stack.app.url },
         body: JSON.stringify({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' }),
       });
       expect(login.status).toBe(200);
       jar.take(login);
-      const live = emulator.stats().liveSessions;
+      const live = stack.emulator.stats().liveSessions;
       await delay(3800); // the 4 s access token is due
-      emulator.resetStats();
-      const refreshesSeen = proxy.refreshesSeen();
-      proxy.setFault('refresh-drop-answer', { once: true });
+      stack.emulator.resetStats();
+      const refreshesSeen = stack.proxy.refreshesSeen();
+      stack.proxy.setFault('refresh-drop-answer', { once: true });
 
       const pages = await Promise.all(
         Array.from({ length: 10 }, async () => {
-          const response = await fetch(`${app.url}/page`, { headers: { cookie: jar.header() } });
+          const response = await fetch(`${stack.app.url}/page`, { headers: { cookie: jar.header() } });
           return {
             status: response.status,
             member: ((await response.json()) as { member: string | null }).member,
@@ -60,11 +45,11 @@ describe.each([
           };
         }),
       );
-      proxy.setFault('none');
+      stack.proxy.setFault('none');
 
       // One refresh whose answer was dropped, sent once more with the same token (counted by the
       // emulator below as a reuse or a grace answer), never a third time.
-      expect(proxy.refreshesSeen() - refreshesSeen).toBe(1);
+      expect(stack.proxy.refreshesSeen() - refreshesSeen).toBe(1);
       expect(pages.map((page) => page.status)).toEqual(Array(10).fill(200));
       // Every response carries the one outcome: a cookie of the same session (each write has its
       // own generation, before the first dot).
@@ -88,22 +73,22 @@ describe.each([
         });
         // The refresh, its resend (the reuse that ends the session) and one guest token for all:
         // no request sends the refused token again.
-        expect(emulator.stats()).toMatchObject({
+        expect(stack.emulator.stats()).toMatchObject({
           refreshes: 1,
           revokedByReuse: 1,
           reuseGraceAnswers: 0,
           byField: { tokens: 3 },
         });
         // The revoked session is not live at the server any more, and the old cookie stays a guest's.
-        expect(emulator.stats().liveSessions).toBe(live - 1);
-        const again = await fetch(`${app.url}/page`, { headers: { cookie: jar.header() } });
+        expect(stack.emulator.stats().liveSessions).toBe(live - 1);
+        const again = await fetch(`${stack.app.url}/page`, { headers: { cookie: jar.header() } });
         expect(again.status).toBe(200);
         expect(((await again.json()) as { member: string | null }).member).not.toBe('bettermodeuser');
-        expect(emulator.stats().byField.tokens).toBe(3);
+        expect(stack.emulator.stats().byField.tokens).toBe(3);
       } else {
         expect(pages.map((page) => page.member)).toEqual(Array(10).fill('bettermodeuser'));
-        expect(emulator.stats()).toMatchObject({ refreshes: 1, revokedByReuse: 0, reuseGraceAnswers: 1 });
-        expect(emulator.stats().liveSessions).toBe(live);
+        expect(stack.emulator.stats()).toMatchObject({ refreshes: 1, revokedByReuse: 0, reuseGraceAnswers: 1 });
+        expect(stack.emulator.stats().liveSessions).toBe(live);
       }
     },
     30_000,

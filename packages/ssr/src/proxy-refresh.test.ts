@@ -1,11 +1,7 @@
-import { startEmulator, type Emulator } from '@bettermode-kit/emulator';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startFaultProxy } from '../../../testing/fault-proxy';
-import { createSessionCookies, type SessionCookies } from './index';
+import { startAppBehindFaultProxy, type AppBehindFaultProxy } from './test-support/app-behind-fault-proxy';
 import { CookieJar } from './test-support/cookie-jar';
-import { serveFetch } from './test-support/serve-fetch';
-import { ssrTestApp } from './test-support/ssr-test-app';
 
 // The browser's GraphQL endpoint when its member's token is due: 20 queries at once carrying one
 // cookie, behind a TLS proxy (x-forwarded-proto: https), with the refresh answered and with its
@@ -14,31 +10,20 @@ describe.each([
   { grace: 0, lost: false, outcome: 'one refresh for all 20, every query answered for the member' },
   { grace: 30, lost: true, outcome: 'the refresh answer lost: sent once more, every query answered for the member' },
 ])('20 proxy queries at once with a due cookie, reuse grace $grace s', ({ grace, lost, outcome }) => {
-  let emulator: Emulator;
-  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
-  let sessions: SessionCookies;
-  let app: { url: string; close(): Promise<void> };
-  const secureOrigin = () => app.url.replace('http:', 'https:');
+  let stack: AppBehindFaultProxy;
+  const secureOrigin = () => stack.app.url.replace('http:', 'https:');
 
   beforeAll(async () => {
-    emulator = await startEmulator({ accessTokenTtlSeconds: 4, refreshReuseGraceSeconds: grace });
-    proxy = await startFaultProxy(emulator.url);
-    sessions = createSessionCookies({ endpoint: proxy.url, networkDomain: emulator.networkDomain });
-    app = await serveFetch(ssrTestApp(sessions));
+    stack = await startAppBehindFaultProxy({ accessTokenTtlSeconds: 4, refreshReuseGraceSeconds: grace });
   });
-  afterAll(async () => {
-    await app.close();
-    await sessions.close();
-    await proxy.stop();
-    await emulator.stop();
-  });
+  afterAll(() => stack.stop());
 
   test(
     outcome,
     async () => {
       const headers = { 'content-type': 'application/json', origin: secureOrigin(), 'x-forwarded-proto': 'https' };
       const jar = new CookieJar();
-      const login = await fetch(`${app.url}/login`, {
+      const login = await fetch(`${stack.app.url}/login`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ usernameOrEmail: 'bettermodeuser', password: 'bettermodepassword' }),
@@ -46,13 +31,13 @@ describe.each([
       expect(login.status).toBe(200);
       jar.take(login);
       await delay(3800); // the 4 s access token is due
-      emulator.resetStats();
-      const tokensBefore = proxy.arrivalsOf('Tokens');
-      if (lost) proxy.setFault('refresh-drop-answer', { once: true });
+      stack.emulator.resetStats();
+      const tokensBefore = stack.proxy.arrivalsOf('Tokens');
+      if (lost) stack.proxy.setFault('refresh-drop-answer', { once: true });
 
       const answers = await Promise.all(
         Array.from({ length: 20 }, async () => {
-          const response = await fetch(`${app.url}/graphql`, {
+          const response = await fetch(`${stack.app.url}/graphql`, {
             method: 'POST',
             headers: { ...headers, cookie: jar.header() },
             body: JSON.stringify({ query: '{ authMember { username } }' }),
@@ -66,15 +51,15 @@ describe.each([
           };
         }),
       );
-      proxy.setFault('none');
+      stack.proxy.setFault('none');
 
       expect(answers.map((answer) => [answer.status, answer.username])).toEqual(
         Array(20).fill([200, 'bettermodeuser']),
       );
       // One refresh for all 20 (sent once more when its answer was lost, never a third time), and no
       // guest token: nobody fell back to a guest.
-      expect(proxy.arrivalsOf('Tokens') - tokensBefore).toBe(lost ? 2 : 1);
-      expect(emulator.stats()).toMatchObject({
+      expect(stack.proxy.arrivalsOf('Tokens') - tokensBefore).toBe(lost ? 2 : 1);
+      expect(stack.emulator.stats()).toMatchObject({
         refreshes: 1,
         unauthorized: 0,
         revokedByReuse: 0,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RecentlyUsedCache } from './recently-used-cache';
 
+/** A `make` that records the keys it was called for, numbering its values. */
+function recordingMaker() {
+  const made: string[] = [];
+  return { made, make: (key: string) => made.push(key) };
+}
+
 describe('RecentlyUsedCache', () => {
   it('makes a value once per key while it is kept', () => {
     const cache = new RecentlyUsedCache<string, string>(2);
@@ -27,8 +33,7 @@ describe('RecentlyUsedCache', () => {
 
   it('pushes out the oldest entry not used since it was added, keeping one in use', () => {
     const cache = new RecentlyUsedCache<string, number>(3);
-    const made: string[] = [];
-    const make = (key: string) => (made.push(key), made.length);
+    const { made, make } = recordingMaker();
     cache.get('hot', make);
     cache.get('b', make);
     cache.get('c', make);
@@ -45,8 +50,7 @@ describe('RecentlyUsedCache', () => {
 
   it('pushes out the oldest when every entry was used', () => {
     const cache = new RecentlyUsedCache<string, number>(2);
-    const made: string[] = [];
-    const make = (key: string) => (made.push(key), made.length);
+    const { made, make } = recordingMaker();
     cache.get('a', make);
     cache.get('b', make);
     cache.get('a', make);
